@@ -1,0 +1,143 @@
+# sbconf: conformance suite and reference simulator for the Sideband stack.
+# GNU make. Entry points users type:
+#   make run    install what is missing, build, run the main job
+#   make test   install what is missing, build, run every test
+# Others: deps all asan valgrind bench clean test-layer L=<layer>
+
+SHELL := bash
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+CC      ?= cc
+CLANG   ?= clang
+BUILD   ?= build
+PKGS    := libsodium libcjson
+LAYERS  := common sbp rpc events sbrp auth peer
+
+# Flags are recursively expanded so pkg-config runs after `make deps`.
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wundef -Wpointer-arith
+CSTD     := -std=c11
+OPT      ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -Iref -Isim
+CFLAGS   += $(CSTD) $(OPT) $(WARN)
+SANITIZE :=
+
+LIB_SRCS  := $(filter-out %_test.c,$(wildcard $(foreach l,$(LAYERS),ref/$(l)/*.c)))
+TEST_SRCS := $(wildcard $(foreach l,$(LAYERS),ref/$(l)/*_test.c))
+RUNNER_SRCS := ref/test/sbt.c ref/test/main.c
+SIM_SRCS  := $(wildcard sim/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIB_OBJS    := $(call obj,$(LIB_SRCS))
+TEST_OBJS   := $(call obj,$(TEST_SRCS))
+RUNNER_OBJS := $(call obj,$(RUNNER_SRCS))
+SIM_OBJS    := $(call obj,$(SIM_SRCS))
+
+LIB     := $(BUILD)/libsbref.a
+SBCONF  := $(BUILD)/sbconf
+TESTBIN := $(BUILD)/sbconf-tests
+RESULTS := $(BUILD)/results
+
+.PHONY: all deps run test test-unit test-reqcov test-clang asan valgrind bench clean \
+        test-layer check-deps
+
+all: check-deps $(LIB) $(SBCONF) $(TESTBIN)
+
+deps:
+	@bash tools/deps.sh
+
+check-deps:
+	@pkg-config --exists $(PKGS) cunit || { \
+	  echo "missing build dependencies: run 'make deps' (or 'make test' / 'make run')" >&2; exit 1; }
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SANITIZE) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(SBCONF): $(SIM_OBJS) $(LIB)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(SIM_OBJS) $(LIB) $(PKG_LIBS) -lm
+
+$(TESTBIN): $(RUNNER_OBJS) $(TEST_OBJS) $(LIB)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(RUNNER_OBJS) $(TEST_OBJS) $(LIB) $(PKG_LIBS) -lcunit -lm
+
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RUNNER_OBJS:.o=.d) $(SIM_OBJS:.o=.d)
+
+# ---- running ---------------------------------------------------------------
+
+# The main job as it stands: the reference reproducing the upstream
+# reference data in ref/testdata/upstream (later: the full conformance run).
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(TESTBIN) '*upstream*'
+
+# Every test stage writes "passed failed skipped" to $(RESULTS)/<stage>;
+# tools/summary.sh adds them up and prints the closing line.
+STAGES := unit reqcov clang
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	@for s in $(STAGES); do $(MAKE) --no-print-directory test-$$s || true; done
+	@bash tools/summary.sh $(RESULTS) $(STAGES)
+
+test-unit: $(TESTBIN)
+	@mkdir -p $(RESULTS)
+	$(TESTBIN) --results $(RESULTS)/unit
+
+# Every requirement a layer's catalog marks `test` is cited by a test, and
+# every ID a test cites exists in a catalog.
+test-reqcov:
+	@mkdir -p $(RESULTS)
+	@bash tools/reqcov.sh $(RESULTS)/reqcov
+
+# The library and tests also compile warning-free with clang.
+test-clang:
+	@mkdir -p $(RESULTS)
+	@bash tools/clang-check.sh $(RESULTS)/clang $(CLANG) "$(CPPFLAGS) $(PKG_CFLAGS) $(CSTD) $(WARN)" \
+	  $(LIB_SRCS) $(TEST_SRCS) $(RUNNER_SRCS) $(SIM_SRCS)
+
+# One layer's tests in isolation (links only common + that layer), for work
+# on a layer while others are mid-change: make test-layer L=sbrp
+test-layer:
+	@test -n "$(L)" || { echo "usage: make test-layer L=<layer>" >&2; exit 2; }
+	@$(MAKE) --no-print-directory $(BUILD)/layer/$(L)-tests
+	$(BUILD)/layer/$(L)-tests
+
+LAYER_DEPS_common :=
+LAYER_DEPS_sbp    := common
+LAYER_DEPS_rpc    := common
+LAYER_DEPS_events := common
+LAYER_DEPS_sbrp   := common
+LAYER_DEPS_auth   := common
+LAYER_DEPS_peer   := common
+layer_srcs = $(filter-out %_test.c,$(wildcard $(foreach l,$(1) $(LAYER_DEPS_$(1)),ref/$(l)/*.c)))
+
+.SECONDEXPANSION:
+$(BUILD)/layer/%-tests: $(RUNNER_OBJS) $$(call obj,$$(wildcard ref/$$*/*_test.c)) \
+                        $$(call obj,$$(call layer_srcs,$$*))
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lcunit -lm
+
+# Sanitizers: a separate tree so the normal build stays untouched.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT="-O1 -g" \
+	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  $(BUILD)/asan/sbconf-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(BUILD)/asan/sbconf-tests
+
+valgrind: deps
+	@$(MAKE) --no-print-directory all
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	  --error-exitcode=99 $(TESTBIN)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,32 @@
+/*
+ * JSON input the way every layer needs it, on top of cJSON:
+ * length-bounded, whole text consumed (trailing JSON whitespace allowed),
+ * optional strict UTF-8, duplicate keys resolved last-wins as JSON.parse
+ * does, and strings with U+0000 refused (cJSON strings are C strings, so
+ * such a string would be silently cut; refusing avoids a parser
+ * differential). cJSON itself skips a leading UTF-8 BOM, which RFC 8259
+ * section 8.1 allows and upstream's TextDecoder also does.
+ */
+#ifndef SB_COMMON_JSON_H
+#define SB_COMMON_JSON_H
+
+#include <cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/config.h"
+
+/* Parse `len` bytes into a new tree (free with cJSON_Delete).
+ * `strict_utf8`: reject ill-formed UTF-8 (SB_ERR_UTF8) instead of passing it
+ * through. Errors: SB_ERR_UTF8, SB_ERR_JSON, SB_ERR_JSON_NUL, SB_ERR_NOMEM. */
+SB_NODISCARD int sb_json_parse(const uint8_t *buf, size_t len, bool strict_utf8, cJSON **out);
+
+/* The LAST member of object `obj` named exactly `key`, or NULL. */
+cJSON *sb_json_get(const cJSON *obj, const char *key);
+
+/* Compact serialisation of `item` into a new NUL-terminated string (free
+ * with cJSON_free); NULL on allocation failure. */
+char *sb_json_print(const cJSON *item);
+
+#endif

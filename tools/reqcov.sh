@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Requirement coverage of the unit tests.
+#
+# Each layer keeps a catalog ref/<layer>/requirements.tsv with one row per
+# requirement ID of its digest:  ID <TAB> LEVEL <TAB> STATUS <TAB> NOTE
+#   test   a unit test next to the code cites the ID (checked here)
+#   later  covered by vectors or scenarios of a later issue (NOTE says which)
+#   info   nothing a test can observe (descriptive fact, guidance) (NOTE says why)
+# Checks: every `test` ID is cited by some ref/*/*_test.c; every ID a test
+# cites exists in a catalog; no row has another status. Writes
+# "passed failed skipped" to RESULTS_FILE (one check per catalog row plus one
+# per cited ID).
+# usage: reqcov.sh RESULTS_FILE
+set -u
+out=${1:-/dev/null}
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+id_re='(SBP|RPC|EVT|SBRP|AUTH|PEER|CLOUD|TRN)(-[A-Z]+)*-[A-Z]?[0-9]{2,3}'
+
+cat ref/*/requirements.tsv | awk -F'\t' '!/^#/ && NF >= 3 {print $1 "\t" $3}' | sort -u > "$tmp/cat"
+grep -ohE "$id_re" ref/*/*_test.c 2>/dev/null | sort -u > "$tmp/cited"
+
+pass=0 fail=0
+while IFS=$'\t' read -r id status; do
+  case "$status" in
+    test)
+      if grep -qxF "$id" "$tmp/cited"; then pass=$((pass + 1)); else
+        echo "reqcov: $id is marked test but no unit test cites it"; fail=$((fail + 1)); fi ;;
+    later|info) pass=$((pass + 1)) ;;
+    *) echo "reqcov: $id has status '$status' (want test, later or info)"; fail=$((fail + 1)) ;;
+  esac
+done < "$tmp/cat"
+cut -f1 "$tmp/cat" > "$tmp/ids"
+while read -r id; do
+  if grep -qxF "$id" "$tmp/ids"; then pass=$((pass + 1)); else
+    echo "reqcov: a test cites $id, which no catalog lists"; fail=$((fail + 1)); fi
+done < "$tmp/cited"
+
+for f in ref/*/requirements.tsv; do
+  awk -F'\t' -v f="$f" '!/^#/ && NF >= 3 {n[$3]++; t++}
+    END {printf "  %-28s %3d ids: %3d test, %3d later, %3d info\n", f, t, n["test"], n["later"], n["info"]}' "$f"
+done
+echo "reqcov: $pass checks passed, $fail failed"
+echo "$pass $fail 0" > "$out"
+[ "$fail" -eq 0 ]

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 id_re='(SBP|RPC|EVT|SBRP|AUTH|PEER|CLOUD|TRN)(-[A-Z]+)*-[A-Z]?[0-9]{2,3}'
 
-cat ref/*/requirements.tsv | awk -F'\t' '!/^#/ && NF >= 3 {print $1 "\t" $3}' | sort -u > "$tmp/cat"
+cat ref/*/requirements*.tsv | awk -F'\t' '!/^#/ && NF >= 3 {print $1 "\t" $3}' | sort -u > "$tmp/cat"
 grep -ohE "$id_re" ref/*/*_test.c 2>/dev/null | sort -u > "$tmp/cited"
 
 pass=0 fail=0
@@ -36,7 +36,7 @@ while read -r id; do
     echo "reqcov: a test cites $id, which no catalog lists"; fail=$((fail + 1)); fi
 done < "$tmp/cited"
 
-for f in ref/*/requirements.tsv; do
+for f in ref/*/requirements*.tsv; do
   awk -F'\t' -v f="$f" '!/^#/ && NF >= 3 {n[$3]++; t++}
     END {printf "  %-28s %3d ids: %3d test, %3d later, %3d info\n", f, t, n["test"], n["later"], n["info"]}' "$f"
 done

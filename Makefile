@@ -42,7 +42,7 @@ SBCONF  := $(BUILD)/sbconf
 TESTBIN := $(BUILD)/sbconf-tests
 RESULTS := $(BUILD)/results
 
-.PHONY: all deps run test test-unit test-reqcov test-clang asan valgrind bench clean \
+.PHONY: all deps run test test-unit test-reqcov test-doc test-clang asan valgrind bench clean \
         test-layer check-deps
 
 all: check-deps $(LIB) $(SBCONF) $(TESTBIN)
@@ -68,7 +68,7 @@ $(SBCONF): $(SIM_OBJS) $(LIB)
 $(TESTBIN): $(RUNNER_OBJS) $(TEST_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(RUNNER_OBJS) $(TEST_OBJS) $(LIB) $(PKG_LIBS) -lcunit -lm
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RUNNER_OBJS:.o=.d) $(SIM_OBJS:.o=.d)
+-include $(BUILD)/obj/ref/bench/bench.d $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RUNNER_OBJS:.o=.d) $(SIM_OBJS:.o=.d)
 
 # ---- running ---------------------------------------------------------------
 
@@ -80,7 +80,7 @@ run: deps
 
 # Every test stage writes "passed failed skipped" to $(RESULTS)/<stage>;
 # tools/summary.sh adds them up and prints the closing line.
-STAGES := unit reqcov clang
+STAGES := unit reqcov doc clang
 
 test: deps
 	@$(MAKE) --no-print-directory all
@@ -97,6 +97,11 @@ test-unit: $(TESTBIN)
 test-reqcov:
 	@mkdir -p $(RESULTS)
 	@bash tools/reqcov.sh $(RESULTS)/reqcov
+
+# Every public function in a ref/ header has a comment.
+test-doc:
+	@mkdir -p $(RESULTS)
+	@bash tools/doccheck.sh $(RESULTS)/doc
 
 # The library and tests also compile warning-free with clang.
 test-clang:
@@ -124,7 +129,17 @@ layer_srcs = $(filter-out %_test.c,$(wildcard $(foreach l,$(1) $(LAYER_DEPS_$(1)
 $(BUILD)/layer/%-tests: $(RUNNER_OBJS) $$(call obj,$$(wildcard ref/$$*/*_test.c)) \
                         $$(call obj,$$(call layer_srcs,$$*))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lcunit -lm
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(PKG_LIBS) -lcunit -lm
+
+# Benchmarks: ratios against baselines measured in the same run.
+BENCHBIN := $(BUILD)/sbconf-bench
+$(BENCHBIN): $(call obj,ref/bench/bench.c) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCHBIN)
+	@mkdir -p reports
+	$(BENCHBIN) $(BENCH_ARGS)
 
 # Sanitizers: a separate tree so the normal build stays untouched.
 asan: deps

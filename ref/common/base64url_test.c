@@ -1,5 +1,6 @@
 #include "common/base64url.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "common/error.h"
@@ -29,6 +30,25 @@ static void base64url_decode_rejects_padding_and_noncanonical_bits(void) {
   SBT_ERR_EQ(sb_base64url_decode("AAAA AAAAAE", 11, out, sizeof out, &n), SB_ERR_BASE64);
 }
 
+static void base64url_decode_rejects_every_byte_outside_the_alphabet(void) {
+  /* libsodium 1.0.18 alone decodes bytes 0x80-0xff as '_': one value would
+   * have many spellings (AUTH-010 wants exactly one). */
+  uint8_t out[16];
+  size_t n;
+  char text[12] = "__________8";
+  SBT_OK(sb_base64url_decode(text, 11, out, sizeof out, &n));
+  unsigned accepted = 0;
+  for (int c = 0; c < 256; c++) {
+    bool in_alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                       (c >= '0' && c <= '9') || c == '-' || c == '_';
+    text[0] = (char)c;
+    int rc = sb_base64url_decode(text, 11, out, sizeof out, &n);
+    if (rc == SB_OK) accepted++;
+    if (!in_alphabet) SBT_CHECK(rc == SB_ERR_BASE64, "byte 0x%02x rejected (got %d)", c, rc);
+  }
+  SBT_EQ_U64(accepted, 64);
+}
+
 static void base64url_decode_reports_small_buffer(void) {
   uint8_t out[4];
   size_t n;
@@ -37,4 +57,5 @@ static void base64url_decode_reports_small_buffer(void) {
 
 SBT_SUITE(common_base64url, "common/base64url", SBT_CASE(base64url_encodes_without_padding),
           SBT_CASE(base64url_decode_rejects_padding_and_noncanonical_bits),
+          SBT_CASE(base64url_decode_rejects_every_byte_outside_the_alphabet),
           SBT_CASE(base64url_decode_reports_small_buffer))

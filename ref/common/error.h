@@ -118,6 +118,8 @@
   X(SB_ERR_RPC_CID_UNKNOWN, -210, "response cid matches no pending call", "RPC-CID-008", 1102,  \
     "CorrelationMismatch")                                                                      \
   X(SB_ERR_RPC_CID_DUPLICATE, -211, "cid already pending", "RPC-CID-006", 0, NULL)              \
+  X(SB_ERR_RPC_ENCODE, -212, "value has no JSON form (non-finite number, raw or undefined)",    \
+    "RPC-ENV-001", 1100, "InvalidEnvelope")                                                     \
                                                                                                 \
   /* events (events.md); every failure is the SDK's invalid_pattern */                          \
   X(SB_ERR_EVT_EMPTY, -300, "name or pattern is empty", "EVT-PAT-002", 0, "invalid_pattern")    \
@@ -167,6 +169,8 @@
     "malformed_frame")                                                                          \
   X(SB_ERR_SBRP_DIRECTION, -415, "nonce direction is not the expected one", "SBRP-CRYPTO-020",  \
     0xE004, "decrypt_failed")                                                                   \
+  X(SB_ERR_SBRP_CONTROL_SCOPE, -416, "Control SessionID does not follow the code's SID column", \
+    "SBRP-CTRL-003", 0, NULL)                                                                   \
                                                                                                 \
   /* SBRP crypto and endpoint-only codes; protocol code = 0xE0xx (never on the wire) */         \
   X(SB_ERR_SBRP_DECRYPT, -450, "AEAD open failed", "SBRP-CRYPTO-024", 0xE004, "decrypt_failed") \
@@ -184,6 +188,8 @@
   X(SB_ERR_SBRP_HANDSHAKE_TIMEOUT, -457, "handshake not finished within 30 s",                  \
     "SBRP-CRYPTO-008", 0xE003, "handshake_timeout")                                             \
   X(SB_ERR_SBRP_WINDOW_SIZE, -458, "replay window smaller than 64", "SBRP-REPLAY-001", 0, NULL) \
+  X(SB_ERR_SBRP_STATE_LOST, -459, "stored session state fails the integrity check",             \
+    "SBRP-RES-007", 0x01, "state_lost")                                                         \
                                                                                                 \
   /* relay tokens (auth.md); one value per ordered validation step */                           \
   X(SB_ERR_AUTH_FORMAT, -500, "token missing, over 4096 characters or not 3 segments",          \
@@ -223,7 +229,15 @@
   X(SB_ERR_AUTH_LIM, -519, "lim.concurrent_sessions present and not an integer >= 1",           \
     "AUTH-V16", 0x0101, "unauthorized")                                                         \
   X(SB_ERR_AUTH_SID_ENCODING, -520, "sid is not 11 unpadded base64url chars of a non-zero u64", \
-    "AUTH-010", 0, NULL)
+    "AUTH-010", 0, NULL)                                                                        \
+  X(SB_ERR_AUTH_ROLE_MISMATCH, -521, "token role is not the role this endpoint serves",         \
+    "AUTH-V10", 0x0101, "unauthorized")                                                         \
+  X(SB_ERR_AUTH_PEEK_SID, -522, "session token has no readable sid (client SDK peek)",          \
+    "AUTH-060", 0xE002, "handshake_failed")                                                     \
+  X(SB_ERR_AUTH_PEEK_DID, -523, "presence token has no readable did (daemon SDK peek)",         \
+    "AUTH-061", 400, "CloudApiError(400)")                                                      \
+  X(SB_ERR_AUTH_DID_MISMATCH, -524, "supplied daemon ID differs from the token's did",          \
+    "AUTH-061", 400, "CloudApiError(400)")
 
 typedef enum sb_err {
   SB_OK = 0,

@@ -7,41 +7,152 @@
 
 static bool is_ws(uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-/* true if some string in the text holds the escape \u0000. Tracks string
- * state and backslash escapes so "\\u0000" (a literal backslash) is fine. */
-static bool has_nul_escape(const uint8_t *s, size_t len) {
-  bool in_string = false;
-  for (size_t i = 0; i < len; i++) {
-    if (!in_string) {
-      if (s[i] == '"') in_string = true;
-      continue;
-    }
-    if (s[i] == '"') {
-      in_string = false;
-    } else if (s[i] == '\\' && i + 1 < len) {
-      if (s[i + 1] == 'u' && i + 5 < len && memcmp(s + i + 2, "0000", 4) == 0) return true;
-      i++; /* skip the escaped character */
-    } else if (s[i] == 0) {
-      return true; /* raw NUL inside a string: invalid JSON anyway */
+/*
+ * Strict RFC 8259 syntax pass, run before cJSON. cJSON is lenient where
+ * JSON.parse is not (an invalid \u escape becomes an empty string, "-0300",
+ * "200." and "-.1" parse as numbers, raw control characters pass inside
+ * strings); without this pass an invalid envelope could decode as a valid
+ * one. It also finds \u0000 escapes, which cJSON would silently cut.
+ */
+typedef struct json_scan {
+  const uint8_t *s;
+  size_t len, pos;
+  unsigned depth;
+  bool nul_escape;
+} json_scan;
+
+#define JSON_MAX_DEPTH 1000u /* as cJSON's CJSON_NESTING_LIMIT */
+
+static void scan_ws(json_scan *j) {
+  while (j->pos < j->len && is_ws(j->s[j->pos])) j->pos++;
+}
+
+static bool scan_lit(json_scan *j, const char *lit) {
+  size_t n = strlen(lit);
+  if (j->len - j->pos < n || memcmp(j->s + j->pos, lit, n) != 0) return false;
+  j->pos += n;
+  return true;
+}
+
+static bool is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
+
+static bool is_hex(uint8_t c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool scan_digits(json_scan *j) {
+  size_t start = j->pos;
+  while (j->pos < j->len && is_digit(j->s[j->pos])) j->pos++;
+  return j->pos > start;
+}
+
+/* number = [ "-" ] ( "0" / digit1-9 *digit ) [ "." 1*digit ] [ e [ - / + ] 1*digit ] */
+static bool scan_number(json_scan *j) {
+  if (j->pos < j->len && j->s[j->pos] == '-') j->pos++;
+  if (j->pos >= j->len) return false;
+  if (j->s[j->pos] == '0') {
+    j->pos++;
+  } else if (!scan_digits(j)) {
+    return false;
+  }
+  if (j->pos < j->len && j->s[j->pos] == '.') {
+    j->pos++;
+    if (!scan_digits(j)) return false;
+  }
+  if (j->pos < j->len && (j->s[j->pos] == 'e' || j->s[j->pos] == 'E')) {
+    j->pos++;
+    if (j->pos < j->len && (j->s[j->pos] == '+' || j->s[j->pos] == '-')) j->pos++;
+    if (!scan_digits(j)) return false;
+  }
+  return true;
+}
+
+static bool scan_string(json_scan *j) {
+  j->pos++; /* opening quote */
+  while (j->pos < j->len) {
+    uint8_t c = j->s[j->pos++];
+    if (c == '"') return true;
+    if (c < 0x20) return false; /* control characters must be escaped */
+    if (c != '\\') continue;
+    if (j->pos >= j->len) return false;
+    c = j->s[j->pos++];
+    if (c == 'u') {
+      if (j->len - j->pos < 4) return false;
+      for (int k = 0; k < 4; k++)
+        if (!is_hex(j->s[j->pos + k])) return false;
+      if (memcmp(j->s + j->pos, "0000", 4) == 0) j->nul_escape = true;
+      j->pos += 4;
+    } else if (!strchr("\"\\/bfnrt", c) || c == 0) {
+      return false;
     }
   }
   return false;
+}
+
+static bool scan_value(json_scan *j);
+
+static bool scan_container(json_scan *j, uint8_t close, bool object) {
+  if (++j->depth > JSON_MAX_DEPTH) return false;
+  j->pos++; /* opening bracket */
+  scan_ws(j);
+  if (j->pos < j->len && j->s[j->pos] == close) {
+    j->pos++;
+    j->depth--;
+    return true;
+  }
+  for (;;) {
+    if (object) {
+      if (j->pos >= j->len || j->s[j->pos] != '"' || !scan_string(j)) return false;
+      scan_ws(j);
+      if (j->pos >= j->len || j->s[j->pos++] != ':') return false;
+    }
+    if (!scan_value(j)) return false;
+    scan_ws(j);
+    if (j->pos >= j->len) return false;
+    uint8_t c = j->s[j->pos++];
+    if (c == close) break;
+    if (c != ',') return false;
+    scan_ws(j);
+  }
+  j->depth--;
+  return true;
+}
+
+static bool scan_value(json_scan *j) {
+  scan_ws(j);
+  if (j->pos >= j->len) return false;
+  switch (j->s[j->pos]) {
+    case '{': return scan_container(j, '}', true);
+    case '[': return scan_container(j, ']', false);
+    case '"': return scan_string(j);
+    case 't': return scan_lit(j, "true");
+    case 'f': return scan_lit(j, "false");
+    case 'n': return scan_lit(j, "null");
+    default: return scan_number(j);
+  }
+}
+
+/* SB_OK, SB_ERR_JSON (not one JSON text) or SB_ERR_JSON_NUL. */
+static int json_syntax(const uint8_t *s, size_t len) {
+  json_scan j = {s, len, 0, 0, false};
+  /* A leading UTF-8 BOM is skipped, as cJSON and TextDecoder do. */
+  if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) j.pos = 3;
+  if (!scan_value(&j)) return SB_ERR_JSON;
+  scan_ws(&j);
+  if (j.pos != len) return SB_ERR_JSON;
+  return j.nul_escape ? SB_ERR_JSON_NUL : SB_OK;
 }
 
 int sb_json_parse(const uint8_t *buf, size_t len, bool strict_utf8, cJSON **out) {
   if (!out || (len && !buf)) return SB_ERR_ARG;
   *out = NULL;
   if (strict_utf8 && !sb_utf8_valid(buf, len)) return SB_ERR_UTF8;
-  if (has_nul_escape(buf, len)) return SB_ERR_JSON_NUL;
-  const char *end = NULL;
-  cJSON *root = cJSON_ParseWithLengthOpts((const char *)buf, len, &end, 0);
+  int rc = json_syntax(buf, len);
+  if (rc != SB_OK) return rc;
+  /* The text is one well-formed JSON value: cJSON now fails only on what it
+   * cannot represent (a lone surrogate escape) or on memory. */
+  cJSON *root = cJSON_ParseWithLength((const char *)buf, len);
   if (!root) return SB_ERR_JSON;
-  size_t used = (size_t)((const uint8_t *)end - buf);
-  while (used < len && is_ws(buf[used])) used++;
-  if (used != len) {
-    cJSON_Delete(root);
-    return SB_ERR_JSON;
-  }
   *out = root;
   return SB_OK;
 }

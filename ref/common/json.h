@@ -1,10 +1,13 @@
 /*
  * JSON input the way every layer needs it, on top of cJSON:
- * length-bounded, whole text consumed (trailing JSON whitespace allowed),
+ * length-bounded, strict RFC 8259 syntax checked first (cJSON alone accepts
+ * "-0300", "200.", invalid \u escapes and raw control characters in strings,
+ * which JSON.parse rejects), whole text consumed (trailing whitespace allowed),
  * optional strict UTF-8, duplicate keys resolved last-wins as JSON.parse
  * does, and strings with U+0000 refused (cJSON strings are C strings, so
  * such a string would be silently cut; refusing avoids a parser
- * differential). cJSON itself skips a leading UTF-8 BOM, which RFC 8259
+ * differential). Lone surrogate escapes ("\ud800"), which JSON.parse takes,
+ * are refused because cJSON cannot represent them. cJSON itself skips a leading UTF-8 BOM, which RFC 8259
  * section 8.1 allows and upstream's TextDecoder also does.
  */
 #ifndef SB_COMMON_JSON_H

@@ -78,34 +78,61 @@ typedef struct sb_sbrp_control {
 } sb_sbrp_control;
 
 /* Typed decoders. Each checks the frame type (SB_ERR_ARG if wrong) and its
- * size rule: SB_ERR_SBRP_PAYLOAD_SIZE (Init/Accept/Signal exact sizes),
- * SB_ERR_SBRP_DATA_SHORT, SB_ERR_SBRP_PING_TOO_LARGE, SB_ERR_SBRP_CONTROL_SHORT. */
+ * size rule: SB_ERR_SBRP_PAYLOAD_SIZE (Init/Accept/Signal exact sizes,
+ * SBRP-WIRE-020), SB_ERR_SBRP_DATA_SHORT (SBRP-WIRE-021),
+ * SB_ERR_SBRP_PING_TOO_LARGE (SBRP-WIRE-022), SB_ERR_SBRP_CONTROL_SHORT
+ * (SBRP-WIRE-023). Views point into the frame's payload (no copy). */
 SB_NODISCARD int sb_sbrp_handshake_init_decode(const sb_sbrp_frame *f,
                                                uint8_t client_eph_pub[SB_SBRP_KEY_BYTES]);
 SB_NODISCARD int sb_sbrp_handshake_accept_decode(const sb_sbrp_frame *f, sb_sbrp_accept *out);
 SB_NODISCARD int sb_sbrp_data_decode(const sb_sbrp_frame *f, sb_sbrp_data_view *out);
+/* Ping or Pong: the 0-8 opaque bytes. */
 SB_NODISCARD int sb_sbrp_ping_decode(const sb_sbrp_frame *f, const uint8_t **payload,
                                      size_t *len);
-SB_NODISCARD int sb_sbrp_control_decode(const sb_sbrp_frame *f, sb_sbrp_control *out);
+
+/* Control: code and raw text. Without `strict_codes` any code is returned
+ * (the receiver treats one it does not know as terminal, SBRP-CTRL-005,
+ * sbrp/control.h); with it a code outside the wire table is
+ * SB_ERR_SBRP_CONTROL_UNKNOWN, upstream decodeControl's reading. The text is
+ * not checked: decode it leniently with sb_utf8_lossy (SBRP-WIRE-026). */
+SB_NODISCARD int sb_sbrp_control_decode(const sb_sbrp_frame *f, bool strict_codes,
+                                        sb_sbrp_control *out);
 
 /* Signal decoding has two readings: `strict_codes` rejects an unknown signal
- * code (SB_ERR_SBRP_SIGNAL_CODE) and unknown reason (SB_ERR_SBRP_SIGNAL_REASON)
- * as upstream's decoder does; without it the raw values are returned and the
- * caller applies SBRP-SIG-004 (unknown reason = none). */
+ * code (SB_ERR_SBRP_SIGNAL_CODE, checked first) and an unknown reason
+ * (SB_ERR_SBRP_SIGNAL_REASON) as upstream's decoder does; without it the raw
+ * values are returned and the caller applies SBRP-SIG-004 (unknown reason =
+ * none, sb_sbrp_signal_reason_normalize). */
 SB_NODISCARD int sb_sbrp_signal_decode(const sb_sbrp_frame *f, bool strict_codes,
                                        sb_sbrp_signal *out);
 
 /* Frame encoders: write header + payload into `out`; `*out_len` gets the
- * size written (or needed, with SB_ERR_BUF). Size rules as for decoding. */
+ * size written (or needed, with SB_ERR_BUF). They refuse what a conformant
+ * sender never emits (SessionID scope and Length as sb_sbrp_frame_encode;
+ * the size rules above); sb_sbrp_frame_encode stays the raw way to build any
+ * payload (tests, fault injection). */
 SB_NODISCARD int sb_sbrp_handshake_init_encode(uint64_t session_id,
                                                const uint8_t client_eph_pub[SB_SBRP_KEY_BYTES],
                                                uint8_t *out, size_t out_cap, size_t *out_len);
 SB_NODISCARD int sb_sbrp_handshake_accept_encode(uint64_t session_id, const sb_sbrp_accept *a,
                                                  uint8_t *out, size_t out_cap, size_t *out_len);
+/* Data: `payload` is nonce | ciphertext | tag, at least 28 bytes
+ * (SB_ERR_SBRP_DATA_SHORT); it may already sit at out + 13. */
+SB_NODISCARD int sb_sbrp_data_encode(uint64_t session_id, const uint8_t *payload, size_t len,
+                                     uint8_t *out, size_t out_cap, size_t *out_len);
+/* Signal: an undefined code is SB_ERR_SBRP_SIGNAL_CODE, an undefined reason
+ * SB_ERR_SBRP_SIGNAL_REASON; any defined reason goes with either code
+ * (`ready` SHOULD use `none`, SBRP-SIG-002, but upstream emits others). */
 SB_NODISCARD int sb_sbrp_signal_encode(uint64_t session_id, uint8_t code, uint8_t reason,
                                        uint8_t *out, size_t out_cap, size_t *out_len);
+/* Ping or Pong with SessionID 0; over 8 bytes is SB_ERR_SBRP_PING_TOO_LARGE,
+ * another type SB_ERR_ARG. */
 SB_NODISCARD int sb_sbrp_ping_encode(uint8_t type /* PING or PONG */, const uint8_t *payload,
                                      size_t len, uint8_t *out, size_t out_cap, size_t *out_len);
+/* Control with the SessionID given (sb_sbrp_control_build in sbrp/control.h
+ * picks it from the code's scope). A code outside the wire table, including
+ * the endpoint-only 0xE0xx codes, is SB_ERR_SBRP_CONTROL_UNKNOWN
+ * (SBRP-CTRL-004); text that is not UTF-8 is SB_ERR_UTF8. */
 SB_NODISCARD int sb_sbrp_control_encode(uint64_t session_id, uint16_t code, const uint8_t *text,
                                         size_t text_len, uint8_t *out, size_t out_cap,
                                         size_t *out_len);
@@ -113,5 +140,8 @@ SB_NODISCARD int sb_sbrp_control_encode(uint64_t session_id, uint16_t code, cons
 /* Names of signal codes and reasons ("ready", "state_lost"...), or NULL. */
 const char *sb_sbrp_signal_code_name(uint8_t code);
 const char *sb_sbrp_signal_reason_name(uint8_t reason);
+
+/* The reason a relay acts on: `reason` if defined, else `none` (SBRP-SIG-004). */
+uint8_t sb_sbrp_signal_reason_normalize(uint8_t reason);
 
 #endif

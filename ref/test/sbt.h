@@ -90,7 +90,9 @@ uint64_t sbt_u64(const char *dec);
 
 /* Load ref/testdata/<relpath> as JSON (the directory can be moved with the
  * environment variable SBCONF_TESTDATA). Records a failure and returns NULL
- * if the file is missing or invalid. Free with cJSON_Delete. */
+ * if the file is missing or invalid. Strings holding \u0000 are cut at the
+ * NUL (cJSON strings are C strings): use the data's *_hex fields for those.
+ * Free with cJSON_Delete. */
 cJSON *sbt_load_json(const char *relpath);
 
 /* String member `key` of `obj`, or NULL (no failure recorded). */

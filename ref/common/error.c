@@ -29,6 +29,16 @@ const char *sb_err_str(int err) {
   return info ? info->text : "unknown error";
 }
 
+unsigned sb_err_proto_code(int err) {
+  const sb_err_info *info = sb_err_lookup(err);
+  return info ? info->proto_code : 0;
+}
+
+const char *sb_err_proto_name(int err) {
+  const sb_err_info *info = sb_err_lookup(err);
+  return info ? info->proto_name : NULL;
+}
+
 unsigned sb_err_count(void) { return (unsigned)SB_ERR_ROWS; }
 
 const sb_err_info *sb_err_at(unsigned i) { return i < SB_ERR_ROWS ? &sb_err_table[i] : NULL; }

@@ -265,6 +265,12 @@ const char *sb_err_name(int err);
 /* Human text of `err` ("ok" for 0); never NULL. */
 const char *sb_err_str(int err);
 
+/* Protocol outcome code of `err` (1002, 0x0401, 1100...), 0 if none. */
+unsigned sb_err_proto_code(int err);
+
+/* Protocol outcome name of `err` ("malformed_frame"...), or NULL if none. */
+const char *sb_err_proto_name(int err);
+
 /* Number of rows in the table and row `i` (0-based), for listings and tests. */
 unsigned sb_err_count(void);
 const sb_err_info *sb_err_at(unsigned i);

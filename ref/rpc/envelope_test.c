@@ -129,11 +129,6 @@ static bool fields_match(const sb_rpc_envelope *env, const cJSON *want, const ch
 }
 
 /* Upstream's error code for a failure: the protocol code of our error's row. */
-static unsigned proto_code(int err) {
-  const sb_err_info *info = sb_err_lookup(err);
-  return info ? info->proto_code : 0;
-}
-
 /* Does our outcome (rc, env) equal upstream's recorded `outcome`? */
 static bool same_outcome(int rc, const sb_rpc_envelope *env, const cJSON *outcome,
                          const char *what) {
@@ -141,7 +136,7 @@ static bool same_outcome(int rc, const sb_rpc_envelope *env, const cJSON *outcom
   if ((rc == SB_OK) != up_ok) return false;
   if (up_ok) return fields_match(env, sbt_get(outcome, "result"), what);
   const cJSON *code = sbt_get(sbt_get(outcome, "error"), "code");
-  return cJSON_IsNumber(code) && proto_code(rc) == (unsigned)code->valuedouble;
+  return cJSON_IsNumber(code) && sb_err_proto_code(rc) == (unsigned)code->valuedouble;
 }
 
 /* ---- upstream reference data ----------------------------------------------- */
@@ -303,7 +298,7 @@ static void upstream_encode_errors_with_a_c_analogue(void) {
       SBT_ERR_EQ(rc, SB_ERR_RPC_ENCODE);
       const cJSON *code = sbt_get(sbt_get(outcome, "error"), "code");
       bool same = !cJSON_IsTrue(sbt_get(outcome, "ok")) && cJSON_IsNumber(code) &&
-                  proto_code(rc) == (unsigned)code->valuedouble;
+                  sb_err_proto_code(rc) == (unsigned)code->valuedouble;
       SBT_CHECK(same, "%s: refusal maps to upstream's code", name);
       if (same) sbt_count_upstream_value();
       free(hex);

@@ -17,7 +17,7 @@
  * The decoder checks in upstream's order (the documents give none): length
  * >= 18, reserved flags, timestamp length, kind, then the payload. Every
  * decode failure is InvalidFrame (1002) in the error table; subject
- * failures too (SBP-SUBJ-005; upstream says 1000, see reports/errata/sbp.md).
+ * failures too (SBP-SUBJ-005; upstream says 1000, see reports/errata.md E-SBP-1).
  * Decoded strings are checked strictly as UTF-8 (SBP-VAL-003). Timestamps
  * are exact int64 values (upstream rounds above 2^53).
  */

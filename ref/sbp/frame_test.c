@@ -437,11 +437,6 @@ static sb_sbp_subject_kind kind_from_router(const char *name) {
   return 0;
 }
 
-static unsigned proto_code(int err) {
-  const sb_err_info *info = sb_err_lookup(err);
-  return info ? info->proto_code : 0;
-}
-
 /* Check subject bytes directly and as the subject of a decoded Message frame;
  * both must agree. */
 static int subject_verdict(const uint8_t *s, size_t len, sb_sbp_subject_kind *kind) {
@@ -493,7 +488,7 @@ static void upstream_subject_validation_documented_reading(void) {
         /* only `stream`: recognised but unsupported */
         int pol = sb_sbp_subject_accept(kind);
         SBT_ERR_EQ(pol, SB_ERR_SBP_SUBJECT_RESERVED);
-        if (SBT_EQ_U64(proto_code(pol), num(router, "errorCode"))) sbt_count_upstream_value();
+        if (SBT_EQ_U64(sb_err_proto_code(pol), num(router, "errorCode"))) sbt_count_upstream_value();
       }
       continue;
     }
@@ -503,14 +498,14 @@ static void upstream_subject_validation_documented_reading(void) {
     if (SBT_ERR_EQ(rc, want)) sbt_count_upstream_value(); /* same reason */
     /* E-SBP-1: upstream's protocol layer says 1000, the documents 1002. */
     SBT_EQ_U64(num(err, "code"), 1000);
-    SBT_EQ_U64(proto_code(rc), 1002);
+    SBT_EQ_U64(sb_err_proto_code(rc), 1002);
     if (cJSON_IsTrue(sbt_get(router, "valid"))) {
       /* E-SBP-6: the router lets these through under app/. */
       SBT_CHECK(rc == SB_ERR_SBP_SUBJECT_NUL || rc == SB_ERR_SBP_SUBJECT_TOO_LONG,
                 "%s: router-only acceptance is a NUL or length case, got %s", hex,
                 sb_err_name(rc));
       router_only++;
-    } else if (SBT_EQ_U64(proto_code(rc), num(router, "errorCode"))) {
+    } else if (SBT_EQ_U64(sb_err_proto_code(rc), num(router, "errorCode"))) {
       sbt_count_upstream_value(); /* router and documents agree on 1002 */
     }
   }
@@ -909,13 +904,6 @@ static void frame_id_text_form_is_32_lowercase_hex(void) {
   SBT_ERR_EQ(sb_sbp_frame_id_from_hex(NULL, 32, id), SB_ERR_ARG);
 }
 
-static int failing_fill(void *state, uint8_t *out, size_t len) {
-  (void)state;
-  (void)out;
-  (void)len;
-  return SB_ERR_RNG;
-}
-
 static void frame_id_generate_draws_16_bytes_from_the_rng(void) {
   /* SBP-WIRE-007 */
   sb_xoshiro x1, x2;
@@ -928,7 +916,7 @@ static void frame_id_generate_draws_16_bytes_from_the_rng(void) {
   SBT_CHECK(memcmp(id, want, 16) == 0, "the id is the rng's next 16 bytes");
   SBT_OK(sb_sbp_frame_id_generate(&r1, id2));
   SBT_CHECK(!sb_sbp_frame_id_equal(id, id2), "the next id differs");
-  sb_rng bad = {failing_fill, NULL};
+  sb_rng bad = sbt_failing_rng();
   SBT_ERR_EQ(sb_sbp_frame_id_generate(&bad, id), SB_ERR_RNG);
   SBT_ERR_EQ(sb_sbp_frame_id_generate(NULL, id), SB_ERR_RNG);
 }

@@ -16,11 +16,6 @@ static size_t app_subject(uint8_t *buf, size_t fill, uint8_t c) {
   return 4 + fill;
 }
 
-static unsigned proto_code(int err) {
-  const sb_err_info *info = sb_err_lookup(err);
-  return info ? info->proto_code : 0;
-}
-
 static void subject_accepts_exact_channels_and_the_app_prefix(void) {
   /* SBP-SUBJ-003, SBP-SUBJ-007 */
   static const struct {
@@ -136,8 +131,8 @@ static void subject_faults_are_invalid_frame_and_stream_is_unsupported_feature(v
                                 SB_ERR_SBP_SUBJECT_TOO_LONG, SB_ERR_SBP_SUBJECT_UTF8,
                                 SB_ERR_SBP_SUBJECT_NAMESPACE};
   for (size_t i = 0; i < SB_ARRAY_LEN(invalid); i++)
-    SBT_EQ_U64(proto_code(invalid[i]), 1002);
-  SBT_EQ_U64(proto_code(SB_ERR_SBP_SUBJECT_RESERVED), 1003);
+    SBT_EQ_U64(sb_err_proto_code(invalid[i]), 1002);
+  SBT_EQ_U64(sb_err_proto_code(SB_ERR_SBP_SUBJECT_RESERVED), 1003);
 }
 
 static void subject_receiver_policy_refuses_only_stream(void) {

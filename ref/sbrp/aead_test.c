@@ -8,16 +8,6 @@
 #include "sbrp/payload.h"
 #include "test/sbt.h"
 
-static bool unhex_exact(const char *hex, uint8_t *out, size_t n) {
-  size_t len = 0;
-  uint8_t *b = hex ? sbt_unhex(hex, &len) : NULL;
-  bool ok = b && len == n;
-  SBT_CHECK(ok, "expected %zu bytes of hex, got %zu", n, len);
-  if (ok) memcpy(out, b, n);
-  free(b);
-  return ok;
-}
-
 /* Upstream writes "seq" in decimal, once as "0x..." hex. */
 static uint64_t seq_value(const char *s) {
   if (s && s[0] == '0' && s[1] == 'x') return strtoull(s + 2, NULL, 16);
@@ -31,12 +21,6 @@ static uint32_t direction_value(const char *s) {
   return 0;
 }
 
-static bool all_zero(const uint8_t *p, size_t n) {
-  uint8_t acc = 0;
-  for (size_t i = 0; i < n; i++) acc |= p[i];
-  return acc == 0;
-}
-
 /* Decode a whole Data frame and open it. */
 static int open_frame(const uint8_t key[32], const uint8_t *frame, size_t len, uint32_t expect_dir,
                       uint8_t *pt, size_t cap, size_t *pt_len) {
@@ -46,12 +30,6 @@ static int open_frame(const uint8_t key[32], const uint8_t *frame, size_t len, u
   if (rc == SB_OK) rc = sb_sbrp_data_decode(&f, &d);
   if (rc == SB_OK) rc = sb_sbrp_aead_open(key, &d, expect_dir, pt, cap, pt_len);
   return rc;
-}
-
-static void expect_field(const uint8_t *got, size_t n, const cJSON *obj, const char *key) {
-  const char *want = sbt_str(obj, key);
-  SBT_CHECK(want != NULL, "field %s present", key);
-  if (want && sbt_check_hex(got, n, want, __LINE__, __FILE__, key)) sbt_count_upstream_value();
 }
 
 static void upstream_data_frames_sealed_and_opened_in_both_directions(void) {
@@ -65,8 +43,8 @@ static void upstream_data_frames_sealed_and_opened_in_both_directions(void) {
   int frames = 0;
   cJSON_ArrayForEach(h, sbt_get(doc, "handshakes")) {
     uint8_t c2d[32], d2c[32];
-    if (!unhex_exact(sbt_str(h, "client_to_daemon_key"), c2d, 32) ||
-        !unhex_exact(sbt_str(h, "daemon_to_client_key"), d2c, 32))
+    if (!sbt_unhex_exact(sbt_str(h, "client_to_daemon_key"), c2d, 32) ||
+        !sbt_unhex_exact(sbt_str(h, "daemon_to_client_key"), d2c, 32))
       continue;
     uint64_t sid = sbt_u64(sbt_str(sbt_get(h, "inputs"), "session_id"));
     static const char *const lists[] = {"data_client_to_daemon", "data_daemon_to_client"};
@@ -82,14 +60,14 @@ static void upstream_data_frames_sealed_and_opened_in_both_directions(void) {
         uint8_t frame[512], back[512];
         size_t n = 0, back_len = 0;
         SBT_OK(sb_sbrp_aead_seal(key, dir, seq, sid, pt, pt_len, frame, sizeof frame, &n));
-        expect_field(frame, n, e, "frame");
-        expect_field(frame + 13, n - 13, e, "payload");
-        expect_field(frame + 13, 12, e, "nonce");
-        expect_field(frame + 25, pt_len, e, "ciphertext");
-        expect_field(frame + 25 + pt_len, 16, e, "tag");
+        sbt_expect_upstream_hex(frame, n, e, "frame");
+        sbt_expect_upstream_hex(frame + 13, n - 13, e, "payload");
+        sbt_expect_upstream_hex(frame + 13, 12, e, "nonce");
+        sbt_expect_upstream_hex(frame + 25, pt_len, e, "ciphertext");
+        sbt_expect_upstream_hex(frame + 25 + pt_len, 16, e, "tag");
         /* The peer opens with its inbound key (the same directional key). */
         SBT_OK(open_frame(key, frame, n, 0, back, sizeof back, &back_len));
-        expect_field(back, back_len, e, "decrypted_by_peer");
+        sbt_expect_upstream_hex(back, back_len, e, "decrypted_by_peer");
         free(pt);
         frames++;
       }
@@ -111,7 +89,7 @@ static void upstream_nonce_examples(void) {
     uint8_t nonce[12];
     sb_sbrp_aead_nonce(direction_value(sbt_str(e, "direction")), seq_value(sbt_str(e, "seq")),
                        nonce);
-    expect_field(nonce, 12, e, "nonce");
+    sbt_expect_upstream_hex(nonce, 12, e, "nonce");
     n++;
   }
   SBT_CHECK(n == 4, "4 nonce examples, got %d", n);
@@ -125,11 +103,11 @@ static void upstream_fixed_key_vector(void) {
   uint8_t key[32], frame[128];
   size_t n;
   const char *pt = sbt_str(v, "plaintext_utf8");
-  if (unhex_exact(sbt_str(v, "key"), key, 32) && pt) {
+  if (sbt_unhex_exact(sbt_str(v, "key"), key, 32) && pt) {
     SBT_OK(sb_sbrp_aead_seal(key, direction_value(sbt_str(v, "direction")),
                              seq_value(sbt_str(v, "seq")), 1, (const uint8_t *)pt, strlen(pt),
                              frame, sizeof frame, &n));
-    expect_field(frame + 13, n - 13, v, "output");
+    sbt_expect_upstream_hex(frame + 13, n - 13, v, "output");
   }
   cJSON_Delete(doc);
 }
@@ -146,17 +124,17 @@ static void upstream_raw_seal_at_uint64_max_and_wrapped_nonce(void) {
   const cJSON *next = sbt_get(sbt_get(ex, "encrypt_next"), "result");
   uint8_t key[32], frame[128];
   size_t n;
-  if (unhex_exact(sbt_str(h0, "client_to_daemon_key"), key, 32)) {
+  if (sbt_unhex_exact(sbt_str(h0, "client_to_daemon_key"), key, 32)) {
     SBT_EQ_U64(seq_value(sbt_str(at, "seq")), UINT64_MAX);
     SBT_OK(sb_sbrp_aead_seal(key, SB_SBRP_C2D, UINT64_MAX, 1, (const uint8_t *)"last", 4, frame,
                              sizeof frame, &n));
-    expect_field(frame + 13, 12, at, "nonce");
-    expect_field(frame + 13, n - 13, at, "payload");
+    sbt_expect_upstream_hex(frame + 13, 12, at, "nonce");
+    sbt_expect_upstream_hex(frame + 13, n - 13, at, "payload");
     /* upstream's seq "2^64" is written as 0 */
     SBT_OK(sb_sbrp_aead_seal(key, SB_SBRP_C2D, 0, 1, (const uint8_t *)"wrapped", 7, frame,
                              sizeof frame, &n));
-    expect_field(frame + 13, 12, next, "nonce");
-    expect_field(frame + 13, n - 13, next, "payload");
+    sbt_expect_upstream_hex(frame + 13, 12, next, "nonce");
+    sbt_expect_upstream_hex(frame + 13, n - 13, next, "payload");
   }
   cJSON_Delete(doc);
 }
@@ -184,7 +162,7 @@ static void tampered_frames_fail_with_decrypt_failed(void) {
     memset(pt, 0xee, sizeof pt);
     int rc = open_frame(key, t, n, 0, pt, sizeof pt, &got);
     SBT_CHECK(rc == SB_ERR_SBRP_DECRYPT, "flip at %zu: %s", flips[i], sb_err_name(rc));
-    SBT_CHECK(all_zero(pt, 14), "flip at %zu: no plaintext released", flips[i]);
+    SBT_CHECK(sbt_all_zero(pt, 14), "flip at %zu: no plaintext released", flips[i]);
   }
   uint8_t wrong[32];
   memcpy(wrong, key, 32);

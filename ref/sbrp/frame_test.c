@@ -8,16 +8,7 @@
 #include "test/sbt.h"
 
 /* Upstream's SbrpErrorCode string for one of our errors ("malformed_frame"). */
-static const char *proto_name(int err) {
-  const sb_err_info *info = sb_err_lookup(err);
-  return info && info->proto_name ? info->proto_name : "(none)";
-}
-
 static bool upstream_ok(const cJSON *outcome) { return cJSON_IsTrue(sbt_get(outcome, "ok")); }
-
-static const char *upstream_code(const cJSON *outcome) {
-  return sbt_str(sbt_get(outcome, "error"), "code");
-}
 
 /* Header fields of an upstream `readFrameHeader`/`decodeFrame` result. */
 static bool header_matches(const sb_sbrp_header *h, const cJSON *result) {
@@ -108,8 +99,8 @@ static bool outcome_matches(const char *name, const char *what, int rc, const sb
     SBT_CHECK(ok, "%s %s: upstream succeeds, we got %s", name, what, sb_err_name(rc));
     return ok;
   }
-  const char *code = upstream_code(outcome);
-  bool ok = rc != SB_OK && code && strcmp(proto_name(rc), code) == 0;
+  const char *code = sbt_upstream_error_code(outcome);
+  bool ok = rc != SB_OK && code && strcmp(sbt_proto_name(rc), code) == 0;
   SBT_CHECK(ok, "%s %s: upstream %s, we got %s", name, what, code ? code : "?",
             sb_err_name(rc));
   return ok;
@@ -175,9 +166,9 @@ static void upstream_max_size_frame_round_trips(void) {
   memset(out, 0xee, 13);
   int rc = sb_sbrp_frame_encode(SB_SBRP_DATA, 1, payload, SB_SBRP_MAX_PAYLOAD + 1, out,
                                 SB_SBRP_MAX_FRAME + 1, &n);
-  const char *code = upstream_code(sbt_get(m, "encode_65537"));
+  const char *code = sbt_upstream_error_code(sbt_get(m, "encode_65537"));
   if (SBT_ERR_EQ(rc, SB_ERR_SBRP_PAYLOAD_TOO_LARGE) && code &&
-      strcmp(proto_name(rc), code) == 0)
+      strcmp(sbt_proto_name(rc), code) == 0)
     sbt_count_upstream_value();
   SBT_EQ_U64(out[0], 0xee);
   free(payload);

@@ -12,22 +12,6 @@
 #include "test/sbt.h"
 
 /* Decode exactly n bytes of hex from a JSON/spec string into `out`. */
-static bool unhex_exact(const char *hex, uint8_t *out, size_t n) {
-  size_t len = 0;
-  uint8_t *b = hex ? sbt_unhex(hex, &len) : NULL;
-  bool ok = b && len == n;
-  SBT_CHECK(ok, "expected %zu bytes of hex, got %zu", n, len);
-  if (ok) memcpy(out, b, n);
-  free(b);
-  return ok;
-}
-
-static bool all_zero(const uint8_t *p, size_t n) {
-  uint8_t acc = 0;
-  for (size_t i = 0; i < n; i++) acc |= p[i];
-  return acc == 0;
-}
-
 /* The inputs of one upstream handshake (upstream-handshake.json handshakes[i]). */
 typedef struct hs_inputs {
   uint8_t seed[32], c_priv[32], d_priv[32];
@@ -39,9 +23,9 @@ typedef struct hs_inputs {
 static bool load_inputs(const cJSON *h, hs_inputs *in) {
   const cJSON *i = sbt_get(h, "inputs");
   const char *did = sbt_str(i, "daemon_id");
-  bool ok = unhex_exact(sbt_str(i, "identity_seed"), in->seed, 32) &&
-            unhex_exact(sbt_str(i, "client_ephemeral_private"), in->c_priv, 32) &&
-            unhex_exact(sbt_str(i, "daemon_ephemeral_private"), in->d_priv, 32) && did &&
+  bool ok = sbt_unhex_exact(sbt_str(i, "identity_seed"), in->seed, 32) &&
+            sbt_unhex_exact(sbt_str(i, "client_ephemeral_private"), in->c_priv, 32) &&
+            sbt_unhex_exact(sbt_str(i, "daemon_ephemeral_private"), in->d_priv, 32) && did &&
             strlen(did) < sizeof in->did;
   if (!ok) return false;
   in->did_len = strlen(did);
@@ -52,12 +36,6 @@ static bool load_inputs(const cJSON *h, hs_inputs *in) {
 }
 
 /* Check `got` against string member `key` of `obj` and count it once. */
-static void expect_field(const uint8_t *got, size_t n, const cJSON *obj, const char *key) {
-  const char *want = sbt_str(obj, key);
-  SBT_CHECK(want != NULL, "field %s present", key);
-  if (want && sbt_check_hex(got, n, want, __LINE__, __FILE__, key)) sbt_count_upstream_value();
-}
-
 static void upstream_handshakes_reproduced_field_by_field(void) {
   /* SBRP-CRYPTO-001 (Ed25519 identity, X25519 ephemerals), SBRP-CRYPTO-002
    * (signature input), SBRP-CRYPTO-005 (transcript hash, HKDF),
@@ -74,23 +52,23 @@ static void upstream_handshakes_reproduced_field_by_field(void) {
     sb_sbrp_identity id;
     sb_sbrp_ephemeral ce, de;
     SBT_OK(sb_sbrp_handshake_identity_from_seed(in.seed, &id));
-    expect_field(id.pub, 32, h, "identity_public_key");
+    sbt_expect_upstream_hex(id.pub, 32, h, "identity_public_key");
     char fp[SB_SBRP_FINGERPRINT_SIZE];
     SBT_OK(sb_sbrp_handshake_fingerprint(id.pub, fp, sizeof fp));
     if (SBT_STR_EQ(fp, sbt_str(h, "fingerprint"))) sbt_count_upstream_value();
     SBT_OK(sb_sbrp_handshake_ephemeral_from_private(in.c_priv, &ce));
     SBT_OK(sb_sbrp_handshake_ephemeral_from_private(in.d_priv, &de));
-    expect_field(ce.pub, 32, h, "client_ephemeral_public");
-    expect_field(de.pub, 32, h, "daemon_ephemeral_public");
+    sbt_expect_upstream_hex(ce.pub, 32, h, "client_ephemeral_public");
+    sbt_expect_upstream_hex(de.pub, 32, h, "daemon_ephemeral_public");
 
     uint8_t pre[512], hash[32];
     size_t pre_len;
     SBT_OK(sb_sbrp_handshake_sig_preimage(in.did, in.did_len, ce.pub, de.pub, pre, sizeof pre,
                                           &pre_len));
-    expect_field(pre, pre_len, h, "signature_payload_preimage");
+    sbt_expect_upstream_hex(pre, pre_len, h, "signature_payload_preimage");
     SBT_EQ_U64(pre_len, SB_SBRP_SIG_PREIMAGE_BYTES(in.did_len));
     SBT_OK(sb_sbrp_handshake_sig_input(in.did, in.did_len, ce.pub, de.pub, hash));
-    expect_field(hash, 32, h, "signature_payload");
+    sbt_expect_upstream_hex(hash, 32, h, "signature_payload");
 
     /* Daemon side from its own ephemeral private key. */
     sb_sbrp_accept acc;
@@ -98,58 +76,58 @@ static void upstream_handshakes_reproduced_field_by_field(void) {
     uint8_t d_priv[32];
     memcpy(d_priv, in.d_priv, 32);
     SBT_OK(sb_sbrp_handshake_daemon_accept(&id, in.did, in.did_len, ce.pub, d_priv, &acc, &dk));
-    SBT_CHECK(all_zero(d_priv, 32), "daemon ephemeral private key wiped (SBRP-CRYPTO-007)");
-    expect_field(acc.signature, 64, h, "signature");
+    SBT_CHECK(sbt_all_zero(d_priv, 32), "daemon ephemeral private key wiped (SBRP-CRYPTO-007)");
+    sbt_expect_upstream_hex(acc.signature, 64, h, "signature");
     SBT_HEX_EQ(acc.ephemeral_pub, 32, sbt_str(h, "daemon_ephemeral_public"));
     SBT_HEX_EQ(acc.identity_pub, 32, sbt_str(h, "identity_public_key"));
 
     uint8_t ss[32], ss2[32];
     SBT_OK(sb_sbrp_handshake_shared_secret(de.priv, ce.pub, ss));
     SBT_OK(sb_sbrp_handshake_shared_secret(ce.priv, de.pub, ss2));
-    expect_field(ss, 32, h, "shared_secret");
+    sbt_expect_upstream_hex(ss, 32, h, "shared_secret");
     SBT_CHECK(memcmp(ss, ss2, 32) == 0, "shared secret symmetric");
 
     SBT_OK(sb_sbrp_handshake_transcript_preimage(in.did, in.did_len, ce.pub, de.pub, acc.signature,
                                                  pre, sizeof pre, &pre_len));
-    expect_field(pre, pre_len, h, "transcript_preimage");
+    sbt_expect_upstream_hex(pre, pre_len, h, "transcript_preimage");
     SBT_EQ_U64(pre_len, SB_SBRP_TR_PREIMAGE_BYTES(in.did_len));
     SBT_OK(
         sb_sbrp_handshake_transcript_hash(in.did, in.did_len, ce.pub, de.pub, acc.signature, hash));
-    expect_field(hash, 32, h, "transcript_hash");
+    sbt_expect_upstream_hex(hash, 32, h, "transcript_hash");
 
     sb_sbrp_session_keys k;
     SBT_OK(sb_sbrp_handshake_derive_keys(ss, hash, &k));
-    expect_field(k.c2d, 32, h, "client_to_daemon_key");
-    expect_field(k.d2c, 32, h, "daemon_to_client_key");
+    sbt_expect_upstream_hex(k.c2d, 32, h, "client_to_daemon_key");
+    sbt_expect_upstream_hex(k.d2c, 32, h, "daemon_to_client_key");
     SBT_CHECK(memcmp(&k, &dk, sizeof k) == 0, "daemon side derived the same keys");
 
     /* Frames on the wire, and the client side from the decoded Accept. */
     uint8_t frame[256];
     size_t flen;
     SBT_OK(sb_sbrp_handshake_init_encode(in.sid, ce.pub, frame, sizeof frame, &flen));
-    expect_field(frame, flen, h, "handshake_init_frame");
+    sbt_expect_upstream_hex(frame, flen, h, "handshake_init_frame");
     sb_sbrp_frame f;
     uint8_t init_pub[32];
     SBT_OK(sb_sbrp_frame_decode(frame, flen, &f));
     SBT_OK(sb_sbrp_handshake_init_decode(&f, init_pub));
-    expect_field(init_pub, 32, h, "decoded_init_public");
+    sbt_expect_upstream_hex(init_pub, 32, h, "decoded_init_public");
 
     SBT_OK(sb_sbrp_handshake_accept_encode(in.sid, &acc, frame, sizeof frame, &flen));
-    expect_field(frame, flen, h, "handshake_accept_frame");
+    sbt_expect_upstream_hex(frame, flen, h, "handshake_accept_frame");
     sb_sbrp_accept got;
     SBT_OK(sb_sbrp_frame_decode(frame, flen, &f));
     SBT_OK(sb_sbrp_handshake_accept_decode(&f, &got));
     const cJSON *dec = sbt_get(h, "decoded_accept");
-    expect_field(got.identity_pub, 32, dec, "identity");
-    expect_field(got.ephemeral_pub, 32, dec, "accept");
-    expect_field(got.signature, 64, dec, "signature");
+    sbt_expect_upstream_hex(got.identity_pub, 32, dec, "identity");
+    sbt_expect_upstream_hex(got.ephemeral_pub, 32, dec, "accept");
+    sbt_expect_upstream_hex(got.signature, 64, dec, "signature");
 
     SBT_OK(sb_sbrp_handshake_client_finish(id.pub, in.did, in.did_len, &ce, &got, &ck));
     SBT_CHECK(memcmp(&ck, &dk, sizeof ck) == 0, "client keys equal daemon keys");
     SBT_CHECK(cJSON_IsTrue(sbt_get(sbt_get(h, "checks"), "client_keys_equal_daemon_keys")),
               "upstream agrees");
     /* upstream checks.client_eph_private_zeroized_by_processHandshakeAccept */
-    bool wiped = all_zero(ce.priv, 32);
+    bool wiped = sbt_all_zero(ce.priv, 32);
     SBT_CHECK(wiped, "client ephemeral private key wiped (SBRP-CRYPTO-007)");
     if (wiped && cJSON_IsTrue(sbt_get(sbt_get(h, "checks"),
                                       "client_eph_private_zeroized_by_processHandshakeAccept")))
@@ -295,7 +273,7 @@ static void upstream_handshake_failures_same_outcome_class(void) {
   const cJSON *h0 = cJSON_GetArrayItem(hs, 0), *h1 = cJSON_GetArrayItem(hs, 1);
   hs_inputs in;
   uint8_t other_pub[32];
-  if (!load_inputs(h0, &in) || !unhex_exact(sbt_str(h1, "identity_public_key"), other_pub, 32)) {
+  if (!load_inputs(h0, &in) || !sbt_unhex_exact(sbt_str(h1, "identity_public_key"), other_pub, 32)) {
     cJSON_Delete(doc);
     return;
   }
@@ -329,9 +307,9 @@ static void upstream_handshake_failures_same_outcome_class(void) {
       const sb_err_info *e = sb_err_lookup(rc);
       ok = e && e->proto_name && code && !strcmp(e->proto_name, code);
       SBT_CHECK(ok, "%s: upstream %s, we %s", name, code ? code : "?", sb_err_name(rc));
-      SBT_CHECK(all_zero((const uint8_t *)&ck, sizeof ck), "%s: no keys on failure", name);
+      SBT_CHECK(sbt_all_zero((const uint8_t *)&ck, sizeof ck), "%s: no keys on failure", name);
     }
-    SBT_CHECK(all_zero(c.eph.priv, 32), "%s: ephemeral wiped (SBRP-CRYPTO-007)", name);
+    SBT_CHECK(sbt_all_zero(c.eph.priv, 32), "%s: ephemeral wiped (SBRP-CRYPTO-007)", name);
     if (ok) sbt_count_upstream_value();
     n++;
   }
@@ -356,18 +334,18 @@ static void upstream_x25519_low_order_keys_fail_and_high_bit_is_masked(void) {
             "upstream fails");
   if (SBT_ERR_EQ(sb_sbrp_handshake_shared_secret(in.d_priv, zero, ss), SB_ERR_SBRP_WEAK_KEY))
     sbt_count_upstream_value();
-  SBT_CHECK(all_zero(ss, 32), "no secret left behind");
+  SBT_CHECK(sbt_all_zero(ss, 32), "no secret left behind");
   SBT_CHECK(!cJSON_IsTrue(sbt_get(sbt_get(edges, "x25519_public_key_one"), "ok")),
             "upstream fails");
   if (SBT_ERR_EQ(sb_sbrp_handshake_shared_secret(in.d_priv, one, ss), SB_ERR_SBRP_WEAK_KEY))
     sbt_count_upstream_value();
   const cJSON *hb = sbt_get(edges, "x25519_public_key_high_bit_set");
   uint8_t pub[32];
-  if (unhex_exact(sbt_str(hb, "pub"), pub, 32)) {
+  if (sbt_unhex_exact(sbt_str(hb, "pub"), pub, 32)) {
     SBT_CHECK(pub[31] & 0x80, "bit 255 set in the input");
     SBT_OK(sb_sbrp_handshake_shared_secret(in.d_priv, pub, ss));
-    expect_field(ss, 32, sbt_get(hb, "outcome"), "result");
-    expect_field(ss, 32, sbt_get(hb, "outcome_unmasked"), "result");
+    sbt_expect_upstream_hex(ss, 32, sbt_get(hb, "outcome"), "result");
+    sbt_expect_upstream_hex(ss, 32, sbt_get(hb, "outcome_unmasked"), "result");
   }
   cJSON_Delete(doc);
 }
@@ -383,8 +361,8 @@ static void daemon_refuses_low_order_client_key(void) {
   SBT_OK(sb_sbrp_handshake_identity_from_seed(seed, &id));
   SBT_ERR_EQ(sb_sbrp_handshake_daemon_accept(&id, (const uint8_t *)"d", 1, zero, d_priv, &acc, &k),
              SB_ERR_SBRP_WEAK_KEY);
-  SBT_CHECK(all_zero(d_priv, 32), "ephemeral wiped on failure (SBRP-CRYPTO-007)");
-  SBT_CHECK(all_zero((const uint8_t *)&k, sizeof k), "no keys");
+  SBT_CHECK(sbt_all_zero(d_priv, 32), "ephemeral wiped on failure (SBRP-CRYPTO-007)");
+  SBT_CHECK(sbt_all_zero((const uint8_t *)&k, sizeof k), "no keys");
   SBT_STR_EQ(sb_err_lookup(SB_ERR_SBRP_WEAK_KEY)->proto_name, "handshake_failed");
 }
 
@@ -405,7 +383,7 @@ static void client_refuses_signed_low_order_daemon_key(void) {
   SBT_OK(sb_sbrp_handshake_sig_input(did, 8, ce.pub, acc.ephemeral_pub, sig_input));
   SBT_CHECK(crypto_sign_detached(acc.signature, NULL, sig_input, 32, id.secret) == 0, "signed");
   SBT_ERR_EQ(sb_sbrp_handshake_client_finish(id.pub, did, 8, &ce, &acc, &k), SB_ERR_SBRP_WEAK_KEY);
-  SBT_CHECK(all_zero(ce.priv, 32), "ephemeral wiped");
+  SBT_CHECK(sbt_all_zero(ce.priv, 32), "ephemeral wiped");
 }
 
 static void client_verifies_with_the_trusted_key_not_the_advertised_one(void) {
@@ -444,13 +422,6 @@ static void client_verifies_with_the_trusted_key_not_the_advertised_one(void) {
   SBT_STR_EQ(sb_err_lookup(SB_ERR_SBRP_HANDSHAKE_FAILED)->proto_name, "handshake_failed");
 }
 
-static int failing_fill(void *state, uint8_t *out, size_t len) {
-  (void)state;
-  (void)out;
-  (void)len;
-  return SB_ERR_RNG;
-}
-
 static void handshake_with_rng_keys_agrees_and_is_reproducible(void) {
   /* SBRP-CRYPTO-001: fresh ephemerals on both sides from the caller's
    * sb_rng; the same seed gives the same keys (determinism), another seed
@@ -481,7 +452,7 @@ static void handshake_with_rng_keys_agrees_and_is_reproducible(void) {
   SBT_OK(sb_sbrp_handshake_identity_generate(&rng, &id2));
   SBT_CHECK(memcmp(id.pub, id2.pub, 32) != 0, "other seed, other identity");
 
-  sb_rng bad = {failing_fill, NULL};
+  sb_rng bad = sbt_failing_rng();
   SBT_ERR_EQ(sb_sbrp_handshake_identity_generate(&bad, &id2), SB_ERR_RNG);
   SBT_ERR_EQ(sb_sbrp_handshake_ephemeral_generate(&bad, &ce2), SB_ERR_RNG);
 }
@@ -520,7 +491,7 @@ static void wipe_zeroes_key_material(void) {
   sb_sbrp_session_keys k;
   memset(&k, 0xa5, sizeof k);
   sb_sbrp_handshake_wipe(&k, sizeof k);
-  SBT_CHECK(all_zero((const uint8_t *)&k, sizeof k), "wiped");
+  SBT_CHECK(sbt_all_zero((const uint8_t *)&k, sizeof k), "wiped");
 }
 
 SBT_SUITE(sbrp_handshake, "sbrp/handshake", SBT_CASE(upstream_handshakes_reproduced_field_by_field),

@@ -8,15 +8,6 @@
 #include "sbrp/control.h"
 #include "test/sbt.h"
 
-static const char *proto_name(int err) {
-  const sb_err_info *info = sb_err_lookup(err);
-  return info && info->proto_name ? info->proto_name : "(none)";
-}
-
-static const char *upstream_code(const cJSON *outcome) {
-  return sbt_str(sbt_get(outcome, "error"), "code");
-}
-
 static bool num_is(const cJSON *obj, const char *key, double v) {
   const cJSON *n = sbt_get(obj, key);
   return cJSON_IsNumber(n) && n->valuedouble == v;
@@ -184,8 +175,8 @@ static void upstream_decoder_malformed_typed_outcomes(void) {
       SBT_CHECK(ok, "%s: upstream decodes, we got %s", name, sb_err_name(rc));
       if (ok) sbt_count_upstream_value();
     } else {
-      const char *code = upstream_code(typed);
-      ok = rc != SB_OK && code && !strcmp(proto_name(rc), code);
+      const char *code = sbt_upstream_error_code(typed);
+      ok = rc != SB_OK && code && !strcmp(sbt_proto_name(rc), code);
       SBT_CHECK(ok, "%s: upstream %s, we got %s", name, code ? code : "?", sb_err_name(rc));
       if (ok) sbt_count_upstream_value();
     }
@@ -210,11 +201,11 @@ static const cJSON *enc_case(const cJSON *root, const char *name) {
 
 /* Our error carries upstream's SbrpErrorCode for that case. */
 static void expect_same_error(const cJSON *root, const char *name, int rc, int expect) {
-  const char *code = upstream_code(enc_case(root, name));
-  if (SBT_ERR_EQ(rc, expect) && code && !strcmp(proto_name(rc), code))
+  const char *code = sbt_upstream_error_code(enc_case(root, name));
+  if (SBT_ERR_EQ(rc, expect) && code && !strcmp(sbt_proto_name(rc), code))
     sbt_count_upstream_value();
   else
-    SBT_CHECK(false, "%s: upstream %s, we %s", name, code ? code : "?", proto_name(rc));
+    SBT_CHECK(false, "%s: upstream %s, we %s", name, code ? code : "?", sbt_proto_name(rc));
 }
 
 static void expect_same_bytes(const cJSON *root, const char *name, const uint8_t *out, size_t n) {
@@ -256,7 +247,7 @@ static void upstream_encoder_errors(void) {
   SBT_ERR_EQ(sb_sbrp_signal_encode(0, 0, 0, out, sizeof out, &n), SB_ERR_SBRP_SID_ZERO);
   SBT_ERR_EQ(sb_sbrp_frame_encode(SB_SBRP_PING, 1, NULL, 0, out, sizeof out, &n),
              SB_ERR_SBRP_SID_NONZERO);
-  SBT_STR_EQ(upstream_code(enc_case(root, "encodeFrame_data_sid0")), "malformed_frame");
+  SBT_STR_EQ(sbt_upstream_error_code(enc_case(root, "encodeFrame_data_sid0")), "malformed_frame");
 
   /* Upstream's encoders emit an undefined type, signal code/reason and
    * control code; ours refuse them (errata E-SBRP-WIRE-5). The raw bytes
@@ -433,7 +424,7 @@ static void payload_size_boundaries(void) {
     SBT_ERR_EQ(sb_sbrp_ping_decode(&f, &p, &n), SB_ERR_SBRP_PING_TOO_LARGE);
   }
   /* The Ping limit maps to payload_too_large (sbrp.md O-8). */
-  SBT_STR_EQ(proto_name(SB_ERR_SBRP_PING_TOO_LARGE), "payload_too_large");
+  SBT_STR_EQ(sbt_proto_name(SB_ERR_SBRP_PING_TOO_LARGE), "payload_too_large");
 }
 
 static void decoders_refuse_a_frame_of_another_type(void) {

@@ -9,16 +9,6 @@
 #include "sbrp/payload.h"
 #include "test/sbt.h"
 
-static bool unhex_exact(const char *hex, uint8_t *out, size_t n) {
-  size_t len = 0;
-  uint8_t *b = hex ? sbt_unhex(hex, &len) : NULL;
-  bool ok = b && len == n;
-  SBT_CHECK(ok, "expected %zu bytes of hex, got %zu", n, len);
-  if (ok) memcpy(out, b, n);
-  free(b);
-  return ok;
-}
-
 static bool is_sequence_error(int rc) {
   const sb_err_info *e = sb_err_lookup(rc);
   return e && e->proto_name && !strcmp(e->proto_name, "sequence_error");
@@ -28,8 +18,8 @@ static bool is_sequence_error(int rc) {
 static bool upstream_keys(const cJSON *doc, int i, sb_sbrp_session_keys *k, uint64_t *sid) {
   const cJSON *h = cJSON_GetArrayItem(sbt_get(doc, "handshakes"), i);
   *sid = sbt_u64(sbt_str(sbt_get(h, "inputs"), "session_id"));
-  return unhex_exact(sbt_str(h, "client_to_daemon_key"), k->c2d, 32) &&
-         unhex_exact(sbt_str(h, "daemon_to_client_key"), k->d2c, 32);
+  return sbt_unhex_exact(sbt_str(h, "client_to_daemon_key"), k->c2d, 32) &&
+         sbt_unhex_exact(sbt_str(h, "daemon_to_client_key"), k->d2c, 32);
 }
 
 /* Fixed keys for tests that need no upstream data. */

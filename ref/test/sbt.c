@@ -96,6 +96,46 @@ char *sbt_hex(const uint8_t *buf, size_t len) {
   return out;
 }
 
+bool sbt_unhex_exact(const char *hex, uint8_t *out, size_t n) {
+  size_t len = 0;
+  uint8_t *b = hex ? sbt_unhex(hex, &len) : NULL;
+  bool ok = b && len == n;
+  sbt_check(ok, __LINE__, __FILE__, "expected %zu bytes of hex, got %zu", n, len);
+  if (ok) memcpy(out, b, n);
+  free(b);
+  return ok;
+}
+
+bool sbt_all_zero(const uint8_t *p, size_t n) {
+  uint8_t acc = 0;
+  for (size_t i = 0; i < n; i++) acc |= p[i];
+  return acc == 0;
+}
+
+void sbt_expect_upstream_hex(const uint8_t *got, size_t n, const cJSON *obj, const char *key) {
+  const char *want = sbt_str(obj, key);
+  sbt_check(want != NULL, __LINE__, __FILE__, "field %s present", key);
+  if (want && sbt_check_hex(got, n, want, __LINE__, __FILE__, key)) sbt_count_upstream_value();
+}
+
+const char *sbt_upstream_error_code(const cJSON *outcome) {
+  return sbt_str(sb_json_get(outcome, "error"), "code");
+}
+
+const char *sbt_proto_name(int err) {
+  const char *name = sb_err_proto_name(err);
+  return name ? name : "(none)";
+}
+
+static int failing_fill(void *state, uint8_t *out, size_t len) {
+  (void)state;
+  (void)out;
+  (void)len;
+  return SB_ERR_RNG;
+}
+
+sb_rng sbt_failing_rng(void) { return (sb_rng){failing_fill, NULL}; }
+
 uint64_t sbt_u64(const char *dec) {
   if (!dec || !*dec || *dec == '-') {
     sbt_check(false, __LINE__, __FILE__, "bad u64 in test data: %s", dec ? dec : "(null)");
@@ -111,7 +151,26 @@ uint64_t sbt_u64(const char *dec) {
   return (uint64_t)v;
 }
 
+/* Upstream values are counted per data file: the file a test loaded last. */
+#define MAX_FILES 16
+static struct {
+  char name[64];
+  unsigned values;
+} files[MAX_FILES];
+static unsigned nfiles, current = MAX_FILES, upstream_values;
+
+static void note_loaded(const char *relpath) {
+  if (strncmp(relpath, "upstream/", 9) != 0) return;
+  const char *name = relpath + 9;
+  for (current = 0; current < nfiles; current++)
+    if (strcmp(files[current].name, name) == 0) return;
+  if (nfiles == MAX_FILES) return;
+  snprintf(files[nfiles].name, sizeof files[nfiles].name, "%s", name);
+  current = nfiles++;
+}
+
 cJSON *sbt_load_json(const char *relpath) {
+  note_loaded(relpath);
   const char *dir = getenv("SBCONF_TESTDATA");
   char path[1024];
   snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "ref/testdata", relpath);
@@ -158,6 +217,17 @@ const char *sbt_str(const cJSON *obj, const char *key) {
 
 const cJSON *sbt_get(const cJSON *obj, const char *key) { return sb_json_get(obj, key); }
 
-static unsigned upstream_values;
-void sbt_count_upstream_value(void) { upstream_values++; }
+void sbt_count_upstream_value(void) {
+  upstream_values++;
+  if (current < nfiles) files[current].values++;
+}
+
 unsigned sbt_upstream_values(void) { return upstream_values; }
+
+unsigned sbt_upstream_file_count(void) { return nfiles; }
+
+const char *sbt_upstream_file(unsigned i, unsigned *values) {
+  if (i >= nfiles) return NULL;
+  *values = files[i].values;
+  return files[i].name;
+}

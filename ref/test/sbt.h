@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/rng.h"
+
 typedef struct sbt_case {
   const char *name;
   void (*fn)(void);
@@ -84,6 +86,26 @@ uint8_t *sbt_unhex(const char *hex, size_t *len);
 /* Hex of `len` bytes in a heap string (free with free()). */
 char *sbt_hex(const uint8_t *buf, size_t len);
 
+/* Decode `hex` (may be NULL) into exactly `n` bytes at `out`; records a
+ * failure and returns false if it is missing, not hex or another length. */
+bool sbt_unhex_exact(const char *hex, uint8_t *out, size_t n);
+
+/* true if all `n` bytes are zero. */
+bool sbt_all_zero(const uint8_t *p, size_t n);
+
+/* The hex string member `key` of `obj` equals `got`; counts one upstream
+ * value when it does (records a failure when missing or different). */
+void sbt_expect_upstream_hex(const uint8_t *got, size_t n, const cJSON *obj, const char *key);
+
+/* `outcome.error.code` of an upstream outcome object as a string, or NULL. */
+const char *sbt_upstream_error_code(const cJSON *outcome);
+
+/* Protocol outcome name of an sb_err for messages ("(none)" if none). */
+const char *sbt_proto_name(int err);
+
+/* An sb_rng whose every draw fails (to test SB_ERR_RNG paths). */
+sb_rng sbt_failing_rng(void);
+
 /* Parse a decimal u64 string ("18446744073709551615"); records a failure
  * and returns 0 on bad input. */
 uint64_t sbt_u64(const char *dec);
@@ -104,5 +126,10 @@ const cJSON *sbt_get(const cJSON *obj, const char *key);
 /* Count one more "upstream value reproduced" for the run summary. */
 void sbt_count_upstream_value(void);
 unsigned sbt_upstream_values(void);
+
+/* Upstream data files seen, and values counted against file `i` (the file
+ * the counting test loaded last); NULL past the end. */
+unsigned sbt_upstream_file_count(void);
+const char *sbt_upstream_file(unsigned i, unsigned *values);
 
 #endif

@@ -71,8 +71,10 @@ static void every_type_from_each_sender(void) {
         continue;
       }
       sb_sbrp_verdict v;
-      SBT_CHECK(accept(m, n, from, &v) == (sb_sbrp_action)want, "type 0x%02x sender %d action %d",
-                rows[i].type, s, v.action);
+      /* Call first: the message reads v.action, and argument order is unspecified. */
+      sb_sbrp_action got = accept(m, n, from, &v);
+      SBT_CHECK(got == (sb_sbrp_action)want, "type 0x%02x sender %d action %d", rows[i].type, s,
+                got);
       /* The verdict's frame is the whole message. */
       SBT_CHECK(v.frame.payload == m + 13 && v.frame.payload_len == rows[i].len &&
                     v.frame.hdr.session_id == sid,

@@ -12,7 +12,7 @@ SHELL := bash
 CC      ?= cc
 CLANG   ?= clang
 BUILD   ?= build
-PKGS    := libsodium libcjson
+PKGS    := libsodium libcjson libcrypto
 LAYERS  := common sbp rpc events sbrp auth peer
 
 # Flags are recursively expanded so pkg-config runs after `make deps`.
@@ -27,22 +27,24 @@ CFLAGS   += $(CSTD) $(OPT) $(WARN)
 SANITIZE :=
 
 LIB_SRCS  := $(filter-out %_test.c,$(wildcard $(foreach l,$(LAYERS),ref/$(l)/*.c)))
-TEST_SRCS := $(wildcard $(foreach l,$(LAYERS),ref/$(l)/*_test.c))
+TEST_SRCS := $(wildcard $(foreach l,$(LAYERS),ref/$(l)/*_test.c)) $(wildcard sim/*_test.c)
 RUNNER_SRCS := ref/test/sbt.c ref/test/main.c
-SIM_SRCS  := $(wildcard sim/*.c)
+SIM_SRCS  := $(filter-out %_test.c,$(wildcard sim/*.c))
+SIM_LIB_SRCS := $(filter-out sim/main.c,$(SIM_SRCS))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB_OBJS    := $(call obj,$(LIB_SRCS))
 TEST_OBJS   := $(call obj,$(TEST_SRCS))
 RUNNER_OBJS := $(call obj,$(RUNNER_SRCS))
 SIM_OBJS    := $(call obj,$(SIM_SRCS))
+SIM_LIB_OBJS := $(call obj,$(SIM_LIB_SRCS))
 
 LIB     := $(BUILD)/libsbref.a
 SBCONF  := $(BUILD)/sbconf
 TESTBIN := $(BUILD)/sbconf-tests
 RESULTS := $(BUILD)/results
 
-.PHONY: all deps run test test-unit test-reqcov test-doc test-clang asan valgrind bench clean \
+.PHONY: all deps run vectors test test-unit test-reqcov test-vectors test-doc test-clang asan valgrind bench fuzz clean \
         test-layer check-deps
 
 all: check-deps $(LIB) $(SBCONF) $(TESTBIN)
@@ -65,8 +67,8 @@ $(LIB): $(LIB_OBJS)
 $(SBCONF): $(SIM_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(SIM_OBJS) $(LIB) $(PKG_LIBS) -lm
 
-$(TESTBIN): $(RUNNER_OBJS) $(TEST_OBJS) $(LIB)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(RUNNER_OBJS) $(TEST_OBJS) $(LIB) $(PKG_LIBS) -lcunit -lm
+$(TESTBIN): $(RUNNER_OBJS) $(TEST_OBJS) $(SIM_LIB_OBJS) $(LIB)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(RUNNER_OBJS) $(TEST_OBJS) $(SIM_LIB_OBJS) $(LIB) $(PKG_LIBS) -lcunit -lm
 
 -include $(BUILD)/obj/ref/bench/bench.d $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(RUNNER_OBJS:.o=.d) $(SIM_OBJS:.o=.d)
 
@@ -80,7 +82,7 @@ run: deps
 
 # Every test stage writes "passed failed skipped" to $(RESULTS)/<stage>;
 # tools/summary.sh adds them up and prints the closing line.
-STAGES := unit reqcov doc clang
+STAGES := unit reqcov vectors doc clang
 
 test: deps
 	@$(MAKE) --no-print-directory all
@@ -97,6 +99,12 @@ test-unit: $(TESTBIN)
 test-reqcov:
 	@mkdir -p $(RESULTS)
 	@bash tools/reqcov.sh $(RESULTS)/reqcov
+
+# Vectors: regeneration, the reference strict and through the adapter, the
+# upstream-interop set, mutants, the Python example, requirement coverage.
+test-vectors: all
+	@mkdir -p $(RESULTS)
+	@bash tools/vectors-test.sh $(RESULTS)/vectors
 
 # Every public function in a ref/ header has a comment.
 test-doc:
@@ -131,6 +139,10 @@ $(BUILD)/layer/%-tests: $(RUNNER_OBJS) $$(call obj,$$(wildcard ref/$$*/*_test.c)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(PKG_LIBS) -lcunit -lm
 
+# Regenerate the checked-in vectors from the reference and the curated inputs.
+vectors: all
+	$(SBCONF) vectors generate vectors
+
 # Benchmarks: ratios against baselines measured in the same run.
 BENCHBIN := $(BUILD)/sbconf-bench
 $(BENCHBIN): $(call obj,ref/bench/bench.c) $(LIB)
@@ -154,5 +166,90 @@ valgrind: deps
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	  --error-exitcode=99 $(TESTBIN)
 
+# ---- fuzzing (libFuzzer) ---------------------------------------------- begin
+# One harness per target: ref/fuzz/fuzz_<target>.c. The library and sim
+# objects are rebuilt by clang with coverage hooks and ASan+UBSan in their own
+# tree, $(BUILD)/fuzz; tools/fuzz.sh builds, seeds (from vectors/) and runs:
+#   make fuzz FUZZ_SECONDS=N   every target for N seconds (default 60)
+#   make test-fuzz             the smoke run of `make test` (a few seconds each)
+# Crashing inputs are kept in $(BUILD)/fuzz/crashes/, logs in $(BUILD)/fuzz/logs/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst ref/fuzz/fuzz_%.c,%,$(wildcard ref/fuzz/fuzz_*.c))
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+.PHONY: test-fuzz fuzz-build fuzz-bins
+
+fuzz:
+	@bash tools/fuzz.sh run $(FUZZ_SECONDS)
+
+test-fuzz:
+	@mkdir -p $(RESULTS)
+	@bash tools/fuzz.sh smoke --results $(RESULTS)/fuzz
+
+# What tools/fuzz.sh builds: the harnesses and the seed maker, in $(BUILD)/fuzz.
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=$(CLANG) OPT="-O1 -g" \
+	  SANITIZE="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
+
+fuzz-bins: $(addprefix $(BUILD)/bin/fuzz-,$(FUZZ_TARGETS)) $(BUILD)/bin/seed-maker
+
+$(BUILD)/libsbsim.a: $(SIM_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/bin/fuzz-%: ref/fuzz/fuzz_%.c $(BUILD)/libsbsim.a $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -MMD -MP -o $@ $< \
+	  $(BUILD)/libsbsim.a $(LIB) $(PKG_LIBS) -lm
+
+$(BUILD)/bin/seed-maker: ref/fuzz/seeds.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SANITIZE) -MMD -MP -o $@ $< $(LIB) $(PKG_LIBS) -lm
+
+-include $(wildcard $(BUILD)/bin/*.d)
+# ---- fuzzing (libFuzzer) ------------------------------------------------ end
+
 clean:
 	rm -rf $(BUILD)
+
+# ---- dissector ----
+# The Wireshark 4.0 plugin for SBRP, SBP and RPC (dissector/README.md), built
+# against the installed wireshark-dev with libsodium (Lua is never linked in).
+# The lead hooks $(DISSECTOR_SO) into `all`, test-dissector into STAGES and
+# bench-dissector into `bench`. sim/pcap.c needs OpenSSL's libcrypto (SHA-1).
+PKGS += libcrypto
+DISSECTOR_SO      := $(BUILD)/dissector/sbrp.so
+DISSECTOR_SRCS    := $(wildcard dissector/*.c)
+DISSECTOR_HDRS    := $(wildcard dissector/*.h)
+# WIRESHARK_PLUGIN_DIR layout for tests: <dir>/<major.minor>/epan/sbrp.so
+DISSECTOR_PLUGDIR := $(BUILD)/dissector/plugins
+DISSECTOR_CFLAGS   = $(shell pkg-config --cflags wireshark libsodium 2>/dev/null)
+DISSECTOR_LIBS     = $(shell pkg-config --libs wireshark libsodium 2>/dev/null)
+.PHONY: dissector install-dissector test-dissector fuzz-dissector bench-dissector
+
+dissector: $(DISSECTOR_SO)
+
+$(DISSECTOR_SO): $(DISSECTOR_SRCS) $(DISSECTOR_HDRS)
+	@mkdir -p $(@D)
+	@pkg-config --exists wireshark || { echo "missing wireshark-dev: run 'make deps'" >&2; exit 1; }
+	$(CC) $(CSTD) $(OPT) $(WARN) -fPIC -shared -fvisibility=hidden $(DISSECTOR_CFLAGS) \
+	  -o $@ $(DISSECTOR_SRCS) $(DISSECTOR_LIBS)
+	@v=$$(pkg-config --modversion wireshark | cut -d. -f1,2); \
+	  mkdir -p $(DISSECTOR_PLUGDIR)/$$v/epan && cp $@ $(DISSECTOR_PLUGDIR)/$$v/epan/sbrp.so
+
+# Personal plugin folder, or the global one when run as root.
+install-dissector: $(DISSECTOR_SO)
+	@bash tools/dissector-install.sh $(DISSECTOR_SO)
+
+# tshark over the demo, vector, random and fuzz captures; "passed failed skipped".
+test-dissector: $(DISSECTOR_SO) $(SBCONF)
+	@mkdir -p $(RESULTS)
+	@bash tools/dissector-test.sh $(RESULTS)/dissector
+
+# A longer mutation run through tshark: FUZZ_SECONDS (default 60).
+fuzz-dissector: $(DISSECTOR_SO) $(SBCONF)
+	@bash tools/dissector-fuzz.sh $(or $(FUZZ_SECONDS),60)
+
+# tshark with and without the plugin on >= 100 000 SBRP frames.
+bench-dissector: $(DISSECTOR_SO) $(SBCONF)
+	@bash tools/dissector-bench.sh $(BUILD)/bench-dissector.json
+# ---- end dissector ----

@@ -17,6 +17,8 @@ PKGS=(
   libwslay-dev libssl-dev
   # sanitizers (LeakSanitizer runtime for clang), valgrind
   libclang-rt-14-dev valgrind
+  # vectors: the example adapter (stdlib only) and JSON Schema validation
+  python3 python3-jsonschema
 )
 
 missing=()

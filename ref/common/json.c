@@ -132,22 +132,27 @@ static bool scan_value(json_scan *j) {
   }
 }
 
-/* SB_OK, SB_ERR_JSON (not one JSON text) or SB_ERR_JSON_NUL. */
-static int json_syntax(const uint8_t *s, size_t len) {
+int sb_json_syntax_check(const uint8_t *s, size_t len, size_t *offset) {
   json_scan j = {s, len, 0, 0, false};
   /* A leading UTF-8 BOM is skipped, as cJSON and TextDecoder do. */
   if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) j.pos = 3;
-  if (!scan_value(&j)) return SB_ERR_JSON;
-  scan_ws(&j);
-  if (j.pos != len) return SB_ERR_JSON;
-  return j.nul_escape ? SB_ERR_JSON_NUL : SB_OK;
+  int rc = SB_OK;
+  if (!scan_value(&j)) {
+    rc = SB_ERR_JSON;
+  } else {
+    scan_ws(&j);
+    if (j.pos != len) rc = SB_ERR_JSON;
+    else if (j.nul_escape) rc = SB_ERR_JSON_NUL;
+  }
+  if (offset) *offset = j.pos;
+  return rc;
 }
 
 int sb_json_parse(const uint8_t *buf, size_t len, bool strict_utf8, cJSON **out) {
   if (!out || (len && !buf)) return SB_ERR_ARG;
   *out = NULL;
   if (strict_utf8 && !sb_utf8_valid(buf, len)) return SB_ERR_UTF8;
-  int rc = json_syntax(buf, len);
+  int rc = sb_json_syntax_check(buf, len, NULL);
   if (rc != SB_OK) return rc;
   /* The text is one well-formed JSON value: cJSON now fails only on what it
    * cannot represent (a lone surrogate escape) or on memory. */

@@ -25,6 +25,11 @@
  * through. Errors: SB_ERR_UTF8, SB_ERR_JSON, SB_ERR_JSON_NUL, SB_ERR_NOMEM. */
 SB_NODISCARD int sb_json_parse(const uint8_t *buf, size_t len, bool strict_utf8, cJSON **out);
 
+/* The strict syntax pass alone: SB_OK, SB_ERR_JSON or SB_ERR_JSON_NUL, with
+ * `*offset` (if non-NULL) the byte where scanning stopped (the error's place,
+ * for "file:line:col" messages). */
+SB_NODISCARD int sb_json_syntax_check(const uint8_t *buf, size_t len, size_t *offset);
+
 /* The LAST member of object `obj` named exactly `key`, or NULL. */
 cJSON *sb_json_get(const cJSON *obj, const char *key);
 

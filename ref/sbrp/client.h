@@ -1,0 +1,130 @@
+/*
+ * The SBRP client machine (sbrp.md 13.1, rows SBRP-SM-C-001..018): one
+ * session with one daemon through the relay, from Idle to Closed, with the
+ * handshake (SBRP-CRYPTO-*), TOFU under a trust policy (section 12), the
+ * paused / pending / resumed states the relay signals, and reconnection
+ * with a new token, new ephemerals and new counters (SBRP-RES-001).
+ *
+ * States: Idle, Connecting, Handshaking, Active, Paused, Pending,
+ * Reconnecting, Closed.
+ *
+ * The driver (sbrp/machine.h):
+ *   sb_sbrp_client_connect(c, now, token)      Idle -> Connecting; io.open(token)
+ *   sb_sbrp_client_ws_open(c, now, conn)       -> Handshaking; sends HandshakeInit
+ *   sb_sbrp_client_ws_error(c, now)            Connecting/Reconnecting -> Closed
+ *   sb_sbrp_client_ws_close(c, now)            Active/Paused/Pending -> Reconnecting
+ *   sb_sbrp_client_recv(c, now, frame, len)    HandshakeAccept, Data, Control, Ping/Pong
+ *   sb_sbrp_client_reconnect(c, now, token)    Reconnecting: io.open(new token)
+ *   sb_sbrp_client_send(c, now, data, len)     one Data frame (Active only)
+ *   sb_sbrp_client_close(c, now)               Active -> Closed (the user closes)
+ *   sb_sbrp_client_timeout(c, now)             at sb_sbrp_client_deadline(c)
+ * Reconnecting is left by the driver: it fetches a new session token (new
+ * `sid`, AUTH-053) and calls sb_sbrp_client_reconnect, or gives up with
+ * sb_sbrp_client_close. The machine never waits on its own for anything but
+ * the 30 s handshake deadline (SBRP-CRYPTO-008, row SBRP-SM-C-018).
+ */
+#ifndef SB_SBRP_CLIENT_H
+#define SB_SBRP_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/config.h"
+#include "sbrp/machine.h"
+#include "sbrp/session.h"
+
+typedef enum sb_sbrp_client_state {
+  SB_SBRP_CLIENT_IDLE,
+  SB_SBRP_CLIENT_CONNECTING,
+  SB_SBRP_CLIENT_HANDSHAKING,
+  SB_SBRP_CLIENT_ACTIVE,
+  SB_SBRP_CLIENT_PAUSED,
+  SB_SBRP_CLIENT_PENDING,
+  SB_SBRP_CLIENT_RECONNECTING,
+  SB_SBRP_CLIENT_CLOSED
+} sb_sbrp_client_state;
+
+typedef struct sb_sbrp_client_config {
+  const uint8_t *daemon_id; /* the daemon ID asked for (bytes of `did`, not NUL-terminated) */
+  size_t daemon_id_len;
+  sb_sbrp_trust trust;
+  /* PROMPT: the user's answers, fixed in advance (the simulator's script
+   * decides them). First use: accept or refuse (handshake_failed); key
+   * change: re-pin or refuse (identity_key_changed). */
+  bool prompt_accept_first, prompt_accept_change;
+  sb_time_us handshake_timeout; /* 0 = 30 s */
+  uint32_t replay_window;       /* 0 = 128 */
+  bool strict_direction;        /* check the nonce direction field (sbrp.md O-5) */
+} sb_sbrp_client_config;
+
+/* The machine; treat as opaque (fields may change). */
+typedef struct sb_sbrp_client {
+  sb_sbrp_client_config cfg;
+  uint8_t daemon_id[256];
+  sb_sbrp_io io;
+  sb_rng rng;
+  sb_sbrp_client_state state;
+  sb_sbrp_conn conn;
+  uint64_t session_id; /* from the current token's sid */
+  sb_sbrp_ephemeral eph;
+  bool have_pin;
+  uint8_t pin[32]; /* the TOFU pin (the pin store of this client) */
+  sb_sbrp_session session;
+  sb_time_us deadline;
+} sb_sbrp_client;
+
+/* Set up a client in Idle. `io` and `rng` are copied; `cfg->daemon_id` is
+ * copied (at most 255 bytes, SB_ERR_ARG otherwise). */
+SB_NODISCARD int sb_sbrp_client_init(sb_sbrp_client *c, const sb_sbrp_client_config *cfg,
+                                     const sb_sbrp_io *io, const sb_rng *rng);
+
+/* Set or clear the pinned identity key (the pin store the driver persists). */
+void sb_sbrp_client_set_pin(sb_sbrp_client *c, const uint8_t *identity_pub /* 32 or NULL */);
+
+/* The pinned key, if any (true and 32 bytes copied to out). */
+bool sb_sbrp_client_get_pin(const sb_sbrp_client *c, uint8_t out[32]);
+
+/* Idle -> Connecting (SBRP-SM-C-001): io.open(token). The token's `sid` is
+ * read without verification (AUTH-060); a token without a usable sid is
+ * handshake_failed (-> Closed). SB_ERR_STATE outside Idle. */
+SB_NODISCARD int sb_sbrp_client_connect(sb_sbrp_client *c, sb_time_us now, const char *token);
+
+/* Reconnecting: open a new WebSocket with a new session token (AUTH-053);
+ * SB_ERR_STATE in any other state. */
+SB_NODISCARD int sb_sbrp_client_reconnect(sb_sbrp_client *c, sb_time_us now, const char *token);
+
+/* The WebSocket `conn` is open (C-002, C-015): fresh ephemerals, send
+ * HandshakeInit, start the handshake deadline. */
+SB_NODISCARD int sb_sbrp_client_ws_open(sb_sbrp_client *c, sb_time_us now, sb_sbrp_conn conn);
+
+/* Opening the WebSocket failed (C-003, C-016). */
+SB_NODISCARD int sb_sbrp_client_ws_error(sb_sbrp_client *c, sb_time_us now);
+
+/* The WebSocket closed (C-010 and the Reconnecting exits of Paused/Pending). */
+SB_NODISCARD int sb_sbrp_client_ws_close(sb_sbrp_client *c, sb_time_us now);
+
+/* One WebSocket message from the relay. Frames a client must not get are
+ * reported as notes and ignored; decrypt failures close the connection
+ * (SBRP-CRYPTO-024); replays are dropped (SBRP-REPLAY-005). */
+SB_NODISCARD int sb_sbrp_client_recv(sb_sbrp_client *c, sb_time_us now, const uint8_t *frame,
+                                     size_t len);
+
+/* Encrypt and send one Data frame; SB_ERR_STATE unless Active (SBRP-CRYPTO-009),
+ * SB_ERR_SBRP_SEQ_EXHAUSTED once the counter is used up (the session ends). */
+SB_NODISCARD int sb_sbrp_client_send(sb_sbrp_client *c, sb_time_us now, const uint8_t *data,
+                                     size_t len);
+
+/* The user closes (C-017) or gives up reconnecting: -> Closed, keys wiped. */
+SB_NODISCARD int sb_sbrp_client_close(sb_sbrp_client *c, sb_time_us now);
+
+/* When the machine wants sb_sbrp_client_timeout (SB_SBRP_NO_DEADLINE if never). */
+sb_time_us sb_sbrp_client_deadline(const sb_sbrp_client *c);
+
+/* Handle deadlines due at `now` (the 30 s handshake deadline, C-018). */
+SB_NODISCARD int sb_sbrp_client_timeout(sb_sbrp_client *c, sb_time_us now);
+
+/* Name of a state ("Idle", "Connecting", ...); the same names the tables use. */
+const char *sb_sbrp_client_state_name(sb_sbrp_client_state s);
+
+#endif

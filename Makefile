@@ -44,7 +44,7 @@ SBCONF  := $(BUILD)/sbconf
 TESTBIN := $(BUILD)/sbconf-tests
 RESULTS := $(BUILD)/results
 
-.PHONY: all deps run vectors test test-unit test-reqcov test-vectors test-doc test-clang asan valgrind bench fuzz clean \
+.PHONY: all deps run vectors test test-unit test-reqcov test-vectors test-schema test-broken test-doc test-clang asan valgrind bench fuzz clean \
         test-layer check-deps
 
 all: check-deps $(LIB) $(SBCONF) $(TESTBIN)
@@ -82,7 +82,7 @@ run: deps
 
 # Every test stage writes "passed failed skipped" to $(RESULTS)/<stage>;
 # tools/summary.sh adds them up and prints the closing line.
-STAGES := unit reqcov vectors doc clang
+STAGES := unit reqcov vectors schema broken doc clang
 
 test: deps
 	@$(MAKE) --no-print-directory all
@@ -105,6 +105,17 @@ test-reqcov:
 test-vectors: all
 	@mkdir -p $(RESULTS)
 	@bash tools/vectors-test.sh $(RESULTS)/vectors
+
+# Every vector file matches vectors/schema.json (and broken ones do not).
+test-schema:
+	@mkdir -p $(RESULTS)
+	@bash tools/vectors-schema.sh $(RESULTS)/schema
+
+# Broken vector files, configs, options and adapters give the documented
+# exit codes and messages naming the file and the JSON path or line:column.
+test-broken: all
+	@mkdir -p $(RESULTS)
+	@bash tools/vectors-broken.sh $(RESULTS)/broken
 
 # Every public function in a ref/ header has a comment.
 test-doc:
@@ -155,6 +166,7 @@ bench: deps
 
 # Sanitizers: a separate tree so the normal build stays untouched.
 asan: deps
+	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT="-O1 -g" \
 	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  $(BUILD)/asan/sbconf-tests

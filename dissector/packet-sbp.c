@@ -17,6 +17,7 @@
 #include <epan/proto_data.h>
 #include <inttypes.h>
 #include <string.h>
+#include <epan/strutil.h>
 #include <wsutil/wsjson.h>
 
 #include "sbrp-plugin.h"
@@ -131,7 +132,9 @@ static sbp_msg *analyse(tvbuff_t *tvb, packet_info *pinfo, const sbx_ctx *ctx, g
     m->ref_frame = GPOINTER_TO_UINT(wmem_map_lookup(frame_ids, &probe));
   }
   if (ctx->direction) {
-    stream_key sk = {ctx->conv, ctx->direction, ctx->session_id};
+    /* One SBP link per session inside SBRP (it outlives a daemon's reconnect and is seen
+     * on both relay legs), one per connection for plain SBP. */
+    stream_key sk = {ctx->encrypted ? 0 : ctx->conv, ctx->direction, ctx->session_id};
     bool seen = wmem_map_lookup(handshakes, &sk) != NULL;
     bool is_hs = kind == 0 && len > off && tvb_get_guint8(tvb, off) == 0;
     m->before_handshake = !seen && !is_hs;
@@ -208,7 +211,7 @@ static void dissect_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
   if (peer) {
     it = proto_tree_add_string(ht, hf_hs_peer_id, tvb, off, dlen, peer);
     proto_item_set_generated(it);
-    col_append_fstr(pinfo->cinfo, COL_INFO, " peerId=%s", format_text(pinfo->pool, peer, strlen(peer)));
+    col_append_fstr(pinfo->cinfo, COL_INFO, " peerId=%s", format_text(pinfo->pool, (const guchar *)peer, strlen(peer)));
   }
   if (!protocol || !version || !peer)
     expert_add_info_format(pinfo, hi, &ei_handshake_field,
@@ -316,7 +319,17 @@ static void add_ref(proto_tree *st, int hf, tvbuff_t *tvb, guint32 frame) {
   proto_item_set_generated(it);
 }
 
+static int dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sbx_ctx *ctx);
+
 int sbp_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sbx_ctx *ctx) {
+  const char *saved = pinfo->current_proto;
+  pinfo->current_proto = "SBP";
+  int n = dissect_frame(tvb, pinfo, tree, ctx);
+  pinfo->current_proto = saved;
+  return n;
+}
+
+static int dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sbx_ctx *ctx) {
   guint len = tvb_captured_length(tvb);
   sbp_msg *m = p_get_proto_data(wmem_file_scope(), pinfo, proto_sbp, ctx->msg);
   if (!m) {
@@ -459,6 +472,8 @@ bool sbp_looks_like_frame(tvbuff_t *tvb) {
     case 2: return rest == FRAME_ID;
     default: {
       if (rest < 6) return false;
+      guint16 code = tvb_get_letohs(tvb, off);
+      if (code < 1000 || (code >= 1100 && code < 2000)) return false; /* SBP and app ranges */
       guint32 mlen = tvb_get_letohl(tvb, off + 2);
       return mlen <= rest - 6 && (mlen == 0 || tvb_utf_8_isprint(tvb, off + 6, (gint)mlen));
     }
@@ -474,6 +489,8 @@ static int dissect_sbp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
     conversation_t *conv = find_conversation_pinfo(pinfo, 0);
     ctx.conv = conv ? conv->conv_index : 0;
     ctx.msg = sbx_next_message_index(pinfo);
+    guint8 side = sbx_ws_side(pinfo);
+    ctx.direction = side == 0 ? 1u : side == 1 ? 2u : 0u;
     if (ctx.msg == 0) col_clear(pinfo->cinfo, COL_INFO);
   }
   int n = sbp_dissect_frame(tvb, pinfo, tree, &ctx);
@@ -524,7 +541,7 @@ void sbp_register(void) {
       {&ei_unknown_op, {"sbp.unknown_op", PI_PROTOCOL, PI_ERROR, "Unknown control op (SBP-CTL-005)", EXPFILL}},
       {&ei_handshake_empty, {"sbp.handshake_empty", PI_MALFORMED, PI_ERROR, "Handshake without data (SBP-CTL-002, InvalidFrame 1002)", EXPFILL}},
       {&ei_pingpong_data, {"sbp.pingpong_data", PI_MALFORMED, PI_ERROR, "Ping/Pong carries data (SBP-CTL-003, InvalidFrame 1002)", EXPFILL}},
-      {&ei_handshake_json, {"sbp.handshake_json", PI_MALFORMED, PI_ERROR, "Handshake payload is not JSON (SBP-HS-004)", EXPFILL}},
+      {&ei_handshake_json, {"sbp.handshake_json", PI_PROTOCOL, PI_ERROR, "Handshake payload is not JSON (SBP-HS-004)", EXPFILL}},
       {&ei_handshake_field, {"sbp.handshake_field", PI_PROTOCOL, PI_ERROR, "Handshake field missing (SBP-HS-004)", EXPFILL}},
       {&ei_handshake_version, {"sbp.handshake_version", PI_PROTOCOL, PI_ERROR, "Unsupported protocol or version (SBP-HS-003)", EXPFILL}},
       {&ei_no_subject, {"sbp.no_subject", PI_MALFORMED, PI_ERROR, "Message payload shorter than 4 bytes (SBP-MSG-001, InvalidFrame 1002)", EXPFILL}},

@@ -308,8 +308,7 @@ static sbrp_session *get_session(guint64 sid) {
   return s;
 }
 
-/* 0 if the packet goes from the WebSocket client to the server, 1 the other way, 2 unknown. */
-static guint8 ws_side(packet_info *pinfo) {
+uint8_t sbx_ws_side(packet_info *pinfo) {
   conversation_t *conv = find_conversation_pinfo(pinfo, 0);
   const struct tcp_analysis *tcpd = conv && proto_tcp > 0 ? conversation_get_proto_data(conv, proto_tcp) : NULL;
   guint32 server = tcpd ? tcpd->server_port : 0;
@@ -351,6 +350,9 @@ static void learn_role(sbrp_conv *c, guint8 side, guint8 type, guint32 dir, guin
     case T_DATA:
       if (dir == 1) r = side == 0 ? ROLE_CLIENT : ROLE_DAEMON;
       if (dir == 2) r = side == 0 ? ROLE_DAEMON : ROLE_CLIENT;
+      break;
+    case T_SIGNAL: /* only daemons send Signals (a client's first frame is HandshakeInit) */
+      if (side == 0) r = ROLE_DAEMON;
       break;
     case T_CONTROL:
       if (side == 1) {
@@ -448,7 +450,7 @@ static void try_decrypt(tvbuff_t *tvb, guint plen, guint64 sid, guint32 dir, sbr
 
 static sbrp_msg *analyse(tvbuff_t *tvb, packet_info *pinfo, sbrp_conv *c, guint len) {
   sbrp_msg *m = wmem_new0(wmem_file_scope(), sbrp_msg);
-  m->side = ws_side(pinfo);
+  m->side = sbx_ws_side(pinfo);
   if (len < HDR) {
     m->role = c->role;
     return m;
@@ -522,7 +524,7 @@ static void add_session_fingerprint(proto_tree *tree, tvbuff_t *tvb, const sbrp_
   }
 }
 
-static void dissect_init(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint plen,
+static void dissect_hs_init(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint plen,
                          const sbrp_msg *m, guint64 sid) {
   if (plen >= 32) proto_tree_add_item(pt, hf_init_key, tvb, HDR, 32, ENC_NA);
   if (m->hs && m->hs->accept_frame) {
@@ -816,7 +818,7 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) 
       if (plen != 32)
         expert_add_info_format(pinfo, at, &ei_payload_size,
                                "HandshakeInit payload is %u bytes, must be 32 (SBRP-WIRE-020)", plen);
-      dissect_init(tvb, pinfo, pt, plen, m, sid);
+      dissect_hs_init(tvb, pinfo, pt, plen, m, sid);
       break;
     case T_ACCEPT:
       if (plen != 128)
@@ -908,7 +910,10 @@ static bool heur_decide(tvbuff_t *tvb, packet_info *pinfo, guint8 which) {
   if (c->kind != KIND_NONE) {
     yes = c->kind == which;
   } else {
-    yes = which == KIND_SBRP ? sbrp_looks_like_frame(tvb) : sbp_looks_like_frame(tvb);
+    /* SBRP's test is the stronger one (exact Length): a message passing it is never SBP (an
+     * SBRP Data frame also parses as an SBP Error frame with an empty message). */
+    bool sbrp = sbrp_looks_like_frame(tvb);
+    yes = which == KIND_SBRP ? sbrp : !sbrp && sbp_looks_like_frame(tvb);
     if (yes) c->kind = which;
   }
   if (!PINFO_FD_VISITED(pinfo))
@@ -927,7 +932,7 @@ static gboolean dissect_sbp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
   sbx_ctx ctx = {.msg = sbx_next_message_index(pinfo), .direction = 0};
   conversation_t *conv = find_conversation_pinfo(pinfo, 0);
   ctx.conv = conv ? conv->conv_index : 0;
-  guint8 side = ws_side(pinfo);
+  guint8 side = sbx_ws_side(pinfo);
   ctx.direction = side == 0 ? 1u : side == 1 ? 2u : 0u;
   if (ctx.msg == 0) col_clear(pinfo->cinfo, COL_INFO);
   sbp_dissect_frame(tvb, pinfo, tree, &ctx);
@@ -1006,7 +1011,7 @@ void sbrp_register(void) {
       {&ei_sid_zero, {"sbrp.session_id_zero", PI_PROTOCOL, PI_ERROR, "SessionID 0 on a session-bound type (SBRP-WIRE-013: invalid_session_id)", EXPFILL}},
       {&ei_sid_nonzero, {"sbrp.session_id_nonzero", PI_PROTOCOL, PI_ERROR, "Ping/Pong with a non-zero SessionID (SBRP-WIRE-014: invalid_session_id)", EXPFILL}},
       {&ei_control_scope, {"sbrp.control.scope_mismatch", PI_PROTOCOL, PI_WARN, "SessionID does not follow the code's scope (SBRP-WIRE-015, SBRP-CTRL-003)", EXPFILL}},
-      {&ei_payload_size, {"sbrp.payload_size", PI_MALFORMED, PI_ERROR, "Payload size not allowed for the type (SBRP-WIRE-020..023)", EXPFILL}},
+      {&ei_payload_size, {"sbrp.payload_size", PI_PROTOCOL, PI_ERROR, "Payload size not allowed for the type (SBRP-WIRE-020..023)", EXPFILL}},
       {&ei_ping_too_large, {"sbrp.ping_too_large", PI_PROTOCOL, PI_ERROR, "Ping/Pong payload over 8 bytes (SBRP-WIRE-022, SBRP-KA-002)", EXPFILL}},
       {&ei_pong_mismatch, {"sbrp.pong_mismatch", PI_PROTOCOL, PI_WARN, "Pong does not echo the Ping (SBRP-WIRE-022)", EXPFILL}},
       {&ei_control_from_endpoint, {"sbrp.control_from_endpoint", PI_PROTOCOL, PI_ERROR, "Control frame sent by an endpoint: only the relay sends Control (SBRP-CTRL-001, SBRP-RELAY-023: disallowed_sender)", EXPFILL}},

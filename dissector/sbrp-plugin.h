@@ -101,4 +101,8 @@ void sbrp_handoff(void);
 /* Index of the next message in this packet (shared by the three protocols). */
 uint32_t sbx_next_message_index(packet_info *pinfo);
 
+/* 0 if the packet goes from the WebSocket (TCP) client to the server, 1 the
+ * other way, 2 if the capture does not tell. */
+uint8_t sbx_ws_side(packet_info *pinfo);
+
 #endif

@@ -154,6 +154,11 @@ static void frames_notes(sbv_gen *g) {
                "disallowed_sender carries the offending frame's SessionID even when it is 0, so "
                "a receiver accepts that Control frame with SID 0",
                NULL);
+  sbv_gen_note(g, "E-SBRP-WIRE-12",
+               "a Control frame's SessionID follows its code's SID column (SBRP-CTRL-003): 0 for "
+               "connection-level codes, the session's for session-scoped ones; upstream's encoder "
+               "writes any SessionID",
+               "upstream");
   sbv_gen_note(g, "E-SBRP-WIRE-11",
                "control-code table of the newest documents: daemon_offline is session-scoped and "
                "terminal; an upstream test mock sends it with SessionID 0",
@@ -559,6 +564,21 @@ static void frames_encode(sbv_gen *g) {
       "E-SBRP-WIRE-5", 0x20, 0, p, control_payload(0xE004, "", p), "invalid:malformed_frame");
   enc(g, "Control identity_key_changed 0xE001", "SBRP-CTRL-004", "E-SBRP-WIRE-5", 0x20, SID_S, p,
       control_payload(0xE001, "", p), "invalid:malformed_frame");
+  /* The SID column of the control-code table binds the sender (the relay). */
+  enc(g, "Control backpressure with a session SID: a connection-level code carries 0",
+      "SBRP-CTRL-003 SBRP-WIRE-015", "E-SBRP-WIRE-12", 0x20, SID_S, p, control_payload(0x0902, "", p),
+      "invalid:invalid_session_id");
+  enc(g, "Control malformed_frame with a session SID", "SBRP-CTRL-003 SBRP-WIRE-015", "E-SBRP-WIRE-12",
+      0x20, SID_S, p, control_payload(0x0401, "", p), "invalid:invalid_session_id");
+  enc(g, "Control session_paused with SID 0: a session-scoped code carries the session's SID",
+      "SBRP-CTRL-003 SBRP-WIRE-015", "E-SBRP-WIRE-12", 0x20, 0, p, control_payload(0x1001, "", p),
+      "invalid:invalid_session_id");
+  enc(g, "Control daemon_offline with SID 0", "SBRP-CTRL-003 SBRP-WIRE-015 SBRP-RELAY-005",
+      "E-SBRP-WIRE-12", 0x20, 0, p, control_payload(0x0202, "", p), "invalid:invalid_session_id");
+  enc(g, "Control daemon_offline with the client's SID", "SBRP-CTRL-003 SBRP-RELAY-005", NULL, 0x20,
+      SID_S, p, control_payload(0x0202, "", p), "valid");
+  enc(g, "Control disallowed_sender with SID 0: it carries the offending header's SID",
+      "SBRP-RELAY-011", "E-SBRP-WIRE-9", 0x20, 0, p, control_payload(0x0405, "", p), "valid");
 }
 
 static void gen_frames_file(sbv_gen *g) {

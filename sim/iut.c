@@ -211,9 +211,11 @@ static int read_some(int *fd, linebuf *b) {
   return -1;
 }
 
-/* Read stderr until it would block; copy its lines to the log. */
+/* Read stderr until it would block (at most 1 MiB, so a child that never
+ * stops writing cannot keep us from our deadline); copy its lines to the log. */
 static void drain_err(sbv_iut *t) {
-  while (t->err_fd >= 0 && read_some(&t->err_fd, &t->err) > 0) flush_err(t, false);
+  for (int i = 0; i < 16 && t->err_fd >= 0 && read_some(&t->err_fd, &t->err) > 0; i++)
+    flush_err(t, false);
   flush_err(t, t->err_fd < 0);
 }
 
@@ -247,6 +249,18 @@ static void exec_child(const sbv_iut *t, int in, int out, int err) {
   _exit(127);
 }
 
+/* The process group of the running implementation, for the interrupt
+ * handler: it runs in its own group (so a failure can stop its children
+ * too), which also means a Ctrl-C at the terminal no longer reaches it. */
+static volatile sig_atomic_t running_group;
+
+static void on_interrupt(int sig) {
+  pid_t g = (pid_t)running_group;
+  if (g > 0) kill(-g, SIGTERM);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
 static int spawn(sbv_iut *t, char *err, size_t errcap) {
   int in[2] = {-1, -1}, out[2] = {-1, -1}, er[2] = {-1, -1};
   if (pipe(in) || pipe(out) || pipe(er) || set_flags(in[0], false) || set_flags(in[1], true) ||
@@ -264,6 +278,7 @@ static int spawn(sbv_iut *t, char *err, size_t errcap) {
   }
   if (pid == 0) exec_child(t, in[0], out[1], er[1]);
   setpgid(pid, pid); /* also here: no race with a kill(-pid) below */
+  running_group = (sig_atomic_t)pid;
   close_fd(&in[0]);
   close_fd(&out[1]);
   close_fd(&er[1]);
@@ -330,7 +345,7 @@ static bool wait_exit(sbv_iut *t, int ms, bool discard_out) {
     if (poll(p, n, left < 10 ? (int)left : 10) > 0) {
       drain_err(t);
       if (discard_out && t->out_fd >= 0) {
-        while (read_some(&t->out_fd, &t->out) > 0) t->out.len = 0;
+        for (int i = 0; i < 16 && read_some(&t->out_fd, &t->out) > 0; i++) t->out.len = 0;
         t->out.len = 0;
       }
     }
@@ -376,6 +391,11 @@ sbv_iut *sbv_iut_start(const char *cmd, int timeout_ms, FILE *log, char *err, si
   sa.sa_handler = SIG_IGN;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGPIPE, &sa, NULL);
+  /* Ctrl-C or a kill of sbconf takes the implementation down with it. */
+  sa.sa_handler = on_interrupt;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
   t->timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
   t->log = log ? log : stderr;
   long max = sysconf(_SC_OPEN_MAX);
@@ -397,6 +417,7 @@ void sbv_iut_stop(sbv_iut *t) {
     wait_exit(t, IUT_STOP_WAIT_MS, true);
     end_child(t, IUT_TERM_GRACE_MS);
   }
+  running_group = 0;
   free(t->out.buf);
   free(t->err.buf);
   free(t->cmd);

@@ -316,6 +316,18 @@ static void iut_stderr_flood_is_logged_without_blocking(void) {
   fclose(log);
 }
 
+static void iut_endless_stderr_does_not_defeat_the_timeout(void) {
+  FILE *log = fopen("/dev/null", "w");
+  sbv_iut *t = start_fixture("babble.sh", NULL, 300, log);
+  if (!t) return;
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  expect_failure(t, -2, "no answer within 300 ms");
+  SBT_CHECK(elapsed_ms(&t0) < 1500, "gave up after %lld ms", elapsed_ms(&t0));
+  sbv_iut_stop(t);
+  fclose(log);
+}
+
 static void iut_answer_in_pieces_is_assembled(void) {
   FILE *log = tmpfile();
   sbv_iut *t = start_fixture("pieces.sh", NULL, 5000, log);
@@ -351,7 +363,7 @@ static void iut_child_inherits_no_descriptor_of_ours(void) {
   int fd = 9;
   while (fd > 2 && fcntl(fd, F_GETFD) >= 0) fd--;
   SBT_CHECK(fd > 2 && dup2(p[1], fd) == fd, "a free descriptor below 10");
-  char arg[4];
+  char arg[12];
   snprintf(arg, sizeof arg, "%d", fd);
   FILE *log = tmpfile();
   sbv_iut *t = fd > 2 ? start_fixture("fdcheck.sh", arg, 5000, log) : NULL;
@@ -380,6 +392,7 @@ SBT_SUITE(sim_iut, "sim/iut", SBT_CASE(parse_answer_takes_each_result_and_its_ou
           SBT_CASE(iut_command_exiting_at_once_stops_the_run_after_three_starts),
           SBT_CASE(iut_missing_command_stops_the_run),
           SBT_CASE(iut_stderr_flood_is_logged_without_blocking),
+          SBT_CASE(iut_endless_stderr_does_not_defeat_the_timeout),
           SBT_CASE(iut_answer_in_pieces_is_assembled),
           SBT_CASE(iut_stop_kills_an_adapter_that_ignores_end_of_input),
           SBT_CASE(iut_child_inherits_no_descriptor_of_ours))

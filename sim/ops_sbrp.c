@@ -65,9 +65,17 @@ static int typed_check(const sb_sbrp_frame *f) {
 static int sender_check(const sb_sbrp_frame *f) {
   sb_sbrp_signal sig;
   sb_sbrp_control ctl;
+  int rc;
   switch (f->hdr.type) {
     case SB_SBRP_SIGNAL: return sb_sbrp_signal_decode(f, true, &sig);
-    case SB_SBRP_CONTROL: return sb_sbrp_control_decode(f, true, &ctl);
+    case SB_SBRP_CONTROL:
+      rc = sb_sbrp_control_decode(f, true, &ctl);
+      /* The relay writes the SessionID the code's SID column says
+       * (SBRP-CTRL-003, SBRP-WIRE-015); disallowed_sender carries the
+       * offending header's SessionID, whatever it is (errata E-SBRP-WIRE-9). */
+      if (rc == SB_OK && ctl.code != SB_SBRP_CTRL_DISALLOWED_SENDER)
+        rc = sb_sbrp_control_check_scope(ctl.code, f->hdr.session_id);
+      return rc;
     default: return SB_OK;
   }
 }

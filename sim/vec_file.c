@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "common/json.h"
+#include "common/utf8.h"
 #include "sbconf.h"
 
 const char *sbv_expect_name(sbv_expect e) {
@@ -202,7 +203,9 @@ int sbv_file_load_buffer(const char *name, const unsigned char *buf, size_t len,
     if (rc) sbv_file_free(out);
     return rc;
   }
-  /* Report the place: line and column of the first byte the parser refused. */
+  /* Report the place: line and column of the first byte the parser refused
+   * (for bad UTF-8, the first ill-formed byte). */
+  if (rc == SB_ERR_UTF8) off = sb_utf8_valid_prefix(buf, len);
   unsigned line = 1, col = 1;
   for (size_t i = 0; i < off && i < len; i++) {
     if (buf[i] == '\n') {

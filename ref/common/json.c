@@ -104,14 +104,17 @@ static bool scan_container(json_scan *j, uint8_t close, bool object) {
     if (object) {
       if (j->pos >= j->len || j->s[j->pos] != '"' || !scan_string(j)) return false;
       scan_ws(j);
-      if (j->pos >= j->len || j->s[j->pos++] != ':') return false;
+      /* Check before advancing, so an error points at the offending byte. */
+      if (j->pos >= j->len || j->s[j->pos] != ':') return false;
+      j->pos++;
     }
     if (!scan_value(j)) return false;
     scan_ws(j);
     if (j->pos >= j->len) return false;
-    uint8_t c = j->s[j->pos++];
+    uint8_t c = j->s[j->pos];
+    if (c != close && c != ',') return false;
+    j->pos++;
     if (c == close) break;
-    if (c != ',') return false;
     scan_ws(j);
   }
   j->depth--;

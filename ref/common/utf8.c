@@ -78,6 +78,29 @@ bool sb_utf8_valid(const uint8_t *s, size_t len) {
   return ok;
 }
 
+typedef struct prefix_ctx {
+  const uint8_t *base;
+  size_t good; /* bytes up to the end of the last well-formed character */
+  bool bad;
+} prefix_ctx;
+
+static bool prefix_emit(void *ctx, int32_t cp, const uint8_t *raw, size_t raw_len) {
+  prefix_ctx *p = ctx;
+  if (cp < 0) {
+    p->bad = true;
+    return false;
+  }
+  p->good = (size_t)(raw - p->base) + raw_len;
+  return true;
+}
+
+size_t sb_utf8_valid_prefix(const uint8_t *s, size_t len) {
+  if (len && !s) return 0;
+  prefix_ctx p = {s, 0, false};
+  walk(s, len, prefix_emit, &p);
+  return p.bad ? p.good : len;
+}
+
 static const uint8_t replacement[3] = {0xEF, 0xBF, 0xBD};
 
 static bool copy_emit(void *ctx, int32_t cp, const uint8_t *raw, size_t raw_len) {

@@ -16,6 +16,10 @@
  * surrogates, nothing above U+10FFFF, no truncated sequence. */
 bool sb_utf8_valid(const uint8_t *s, size_t len);
 
+/* Length of the longest well-formed prefix of `s` (== len when all of it
+ * is well-formed): where the first ill-formed sequence starts. */
+size_t sb_utf8_valid_prefix(const uint8_t *s, size_t len);
+
 /* Re-encode `in` replacing each maximal ill-formed subpart with U+FFFD
  * (EF BF BD), as the WHATWG UTF-8 decoder does. `*out_len` gets the size
  * written (or needed, with SB_ERR_BUF). A leading BOM is kept. */

@@ -57,6 +57,14 @@ static void utf8_lossy_length_counts_replacements(void) {
   SBT_EQ_U64(n, 757);
 }
 
+static void utf8_valid_prefix_stops_at_the_first_bad_sequence(void) {
+  SBT_EQ_U64(sb_utf8_valid_prefix(U("abc")), 3);
+  SBT_EQ_U64(sb_utf8_valid_prefix(U("ab\xff" "c")), 2);
+  SBT_EQ_U64(sb_utf8_valid_prefix(U("\xc3\xa9\xe0\x80")), 2);
+  SBT_EQ_U64(sb_utf8_valid_prefix(U("\xc3")), 0);
+  SBT_EQ_U64(sb_utf8_valid_prefix(U("")), 0);
+}
+
 static void utf8_bom_is_detected_only_at_start(void) {
   SBT_EQ_U64(sb_utf8_bom_len(U("\xef\xbb\xbf{}")), 3);
   SBT_EQ_U64(sb_utf8_bom_len(U(" \xef\xbb\xbf")), 0);
@@ -67,4 +75,5 @@ SBT_SUITE(common_utf8, "common/utf8", SBT_CASE(utf8_accepts_well_formed_text),
           SBT_CASE(utf8_rejects_overlong_surrogate_and_out_of_range),
           SBT_CASE(utf8_lossy_replaces_maximal_subparts_like_textdecoder),
           SBT_CASE(utf8_lossy_length_counts_replacements),
+          SBT_CASE(utf8_valid_prefix_stops_at_the_first_bad_sequence),
           SBT_CASE(utf8_bom_is_detected_only_at_start))

@@ -90,7 +90,8 @@ static void seeds_of_case(const char *type, const cJSON *in, const cJSON *out) {
   if (!strcmp(type, "sbp.frame.decode")) put_hex_member("sbp_frame", in, "frame");
   if (!strcmp(type, "sbp.frame.encode")) put_hex_member("sbp_frame", out, "frame");
   if (!strcmp(type, "sbp.handshake.decode")) put_hex_member("sbp_handshake", in, "payload");
-  if (!strcmp(type, "rpc.envelope.decode")) put_hex_member("rpc_envelope", in, "data");
+  if (!strcmp(type, "rpc.envelope.decode") || !strcmp(type, "rpc.inbound"))
+    put_hex_member("rpc_envelope", in, "data");
   if (!strcmp(type, "rpc.envelope.encode")) put_hex_member("rpc_envelope", out, "data");
   if (!strcmp(type, "sbrp.frame.decode") || !strcmp(type, "sbrp.relay.validate"))
     put_hex_member("sbrp_frame", in, "frame");
@@ -104,6 +105,7 @@ static void seeds_of_case(const char *type, const cJSON *in, const cJSON *out) {
     put_hex_member("sbrp_frame", in, "frame");
     put_hex_member("sbrp_data", in, "frame");
   }
+  if (!strcmp(type, "auth.token.peek")) put_str_member("token", in, "token");
   if (!strcmp(type, "auth.token.verify")) {
     put_str_member("token", in, "token");
     const cJSON *claims = cJSON_GetObjectItemCaseSensitive(out, "claims");

@@ -87,12 +87,22 @@ PING, PONG, CONTROL = 0x10, 0x11, 0x20
 TYPES = {HANDSHAKE_INIT, HANDSHAKE_ACCEPT, DATA, SIGNAL, PING, PONG, CONTROL}
 SIGNAL_CODES = {0x00, 0x01}  # ready, close
 SIGNAL_REASONS = {0x00, 0x01, 0x02, 0x03, 0x04}  # none, state_lost, shutdown, policy, error
-# Control codes that may travel on the wire (section 7); the 0xE0xx codes are
-# endpoint-only and never sent.
+# Control codes that may travel on the wire (section 7) and the SessionID
+# each carries: 0 for a connection-level code, the session's for the others.
+# The 0xE0xx codes are endpoint-only and never sent.
+CONNECTION, SESSION = "connection", "session"
 WIRE_CONTROL_CODES = {
-    0x0101, 0x0102, 0x0201, 0x0202, 0x0301, 0x0302, 0x0401, 0x0402, 0x0403,
-    0x0404, 0x0405, 0x0601, 0x0901, 0x0902, 0x1001, 0x1002, 0x1003, 0x1004,
+    0x0101: CONNECTION, 0x0102: CONNECTION,  # unauthorized, forbidden
+    0x0201: SESSION, 0x0202: SESSION,  # daemon_not_found, daemon_offline
+    0x0301: SESSION, 0x0302: SESSION,  # session_not_found, session_expired
+    0x0401: CONNECTION, 0x0402: CONNECTION,  # malformed_frame, payload_too_large
+    0x0403: CONNECTION, 0x0404: CONNECTION,  # invalid_frame_type, invalid_session_id
+    0x0405: SESSION,  # disallowed_sender: echoes the offending frame's SessionID
+    0x0601: CONNECTION,  # internal_error
+    0x0901: CONNECTION, 0x0902: CONNECTION,  # rate_limited, backpressure
+    0x1001: SESSION, 0x1002: SESSION, 0x1003: SESSION, 0x1004: SESSION,  # session_*
 }
+DISALLOWED_SENDER = 0x0405
 
 
 def check_header(ftype, length, session_id):
@@ -107,9 +117,8 @@ def check_header(ftype, length, session_id):
         raise Invalid("invalid_session_id")  # keepalives belong to the connection
 
 
-def check_payload(ftype, payload, sender=False):
-    """The payload layout of each type as a receiving endpoint checks it.
-    With `sender`, also what a conformant sender must never emit."""
+def check_payload(ftype, payload):
+    """The payload layout of each type as a receiving endpoint checks it."""
     n = len(payload)
     if ftype == HANDSHAKE_INIT and n != 32:  # an X25519 public key
         raise Invalid("malformed_frame")
@@ -117,20 +126,26 @@ def check_payload(ftype, payload, sender=False):
         raise Invalid("malformed_frame")
     if ftype == DATA and n < 12 + 16:  # nonce | ciphertext | tag
         raise Invalid("malformed_frame")
-    if ftype == SIGNAL:
-        if n != 2 or payload[0] not in SIGNAL_CODES:
-            raise Invalid("malformed_frame")
-        # A receiver reads an unknown reason as "none"; a sender must not send one.
-        if sender and payload[1] not in SIGNAL_REASONS:
-            raise Invalid("malformed_frame")
+    # A receiver reads an unknown Signal reason as "none".
+    if ftype == SIGNAL and (n != 2 or payload[0] not in SIGNAL_CODES):
+        raise Invalid("malformed_frame")
     if ftype in (PING, PONG) and n > 8:
         raise Invalid("payload_too_large")
+    # A receiver keeps an unknown Control code (and treats it as terminal).
+    if ftype == CONTROL and n < 2:
+        raise Invalid("malformed_frame")
+
+
+def check_sender(ftype, session_id, payload):
+    """What a conformant sender must never emit, although a receiver reads it."""
+    if ftype == SIGNAL and payload[1] not in SIGNAL_REASONS:
+        raise Invalid("malformed_frame")
     if ftype == CONTROL:
-        if n < 2:
+        code = int.from_bytes(payload[:2], "big")
+        if code not in WIRE_CONTROL_CODES:
             raise Invalid("malformed_frame")
-        # A receiver keeps an unknown code (and treats it as terminal).
-        if sender and int.from_bytes(payload[:2], "big") not in WIRE_CONTROL_CODES:
-            raise Invalid("malformed_frame")
+        if code != DISALLOWED_SENDER and (WIRE_CONTROL_CODES[code] == SESSION) != (session_id != 0):
+            raise Invalid("invalid_session_id")
 
 
 def sbrp_frame_decode(inp):
@@ -153,7 +168,8 @@ def sbrp_frame_encode(inp):
     session_id = u64(inp, "sessionId")
     payload = hex_bytes(inp, "payload")
     check_header(ftype, len(payload), session_id)
-    check_payload(ftype, payload, sender=True)
+    check_payload(ftype, payload)
+    check_sender(ftype, session_id, payload)
     return {"frame": (HEADER.pack(ftype, len(payload), session_id) + payload).hex()}
 
 

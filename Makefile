@@ -139,7 +139,7 @@ LAYER_DEPS_common :=
 LAYER_DEPS_sbp    := common
 LAYER_DEPS_rpc    := common
 LAYER_DEPS_events := common
-LAYER_DEPS_sbrp   := common
+LAYER_DEPS_sbrp   := common auth
 LAYER_DEPS_auth   := common
 LAYER_DEPS_peer   := common
 layer_srcs = $(filter-out %_test.c,$(wildcard $(foreach l,$(1) $(LAYER_DEPS_$(1)),ref/$(l)/*.c)))
@@ -248,17 +248,27 @@ $(DISSECTOR_SO): $(DISSECTOR_SRCS) $(DISSECTOR_HDRS)
 	@v=$$(pkg-config --modversion wireshark | cut -d. -f1,2); \
 	  mkdir -p $(DISSECTOR_PLUGDIR)/$$v/epan && cp $@ $(DISSECTOR_PLUGDIR)/$$v/epan/sbrp.so
 
+# The same plugin with AddressSanitizer and UBSan, for the fuzz runs (tshark itself is not
+# instrumented: the scripts preload the sanitizer runtimes).
+DISSECTOR_ASAN_SO := $(BUILD)/dissector/asan/sbrp.so
+$(DISSECTOR_ASAN_SO): $(DISSECTOR_SRCS) $(DISSECTOR_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(WARN) -fsanitize=address,undefined -fno-omit-frame-pointer \
+	  -fPIC -shared -fvisibility=hidden $(DISSECTOR_CFLAGS) -o $@ $(DISSECTOR_SRCS) $(DISSECTOR_LIBS)
+	@v=$$(pkg-config --modversion wireshark | cut -d. -f1,2); \
+	  mkdir -p $(@D)/plugins/$$v/epan && cp $@ $(@D)/plugins/$$v/epan/sbrp.so
+
 # Personal plugin folder, or the global one when run as root.
 install-dissector: $(DISSECTOR_SO)
 	@bash tools/dissector-install.sh $(DISSECTOR_SO)
 
 # tshark over the demo, vector, random and fuzz captures; "passed failed skipped".
-test-dissector: $(DISSECTOR_SO) $(SBCONF)
+test-dissector: $(DISSECTOR_SO) $(DISSECTOR_ASAN_SO) $(SBCONF)
 	@mkdir -p $(RESULTS)
 	@bash tools/dissector-test.sh $(RESULTS)/dissector
 
 # A longer mutation run through tshark: FUZZ_SECONDS (default 60).
-fuzz-dissector: $(DISSECTOR_SO) $(SBCONF)
+fuzz-dissector: $(DISSECTOR_SO) $(DISSECTOR_ASAN_SO) $(SBCONF)
 	@bash tools/dissector-fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 # tshark with and without the plugin on >= 100 000 SBRP frames.

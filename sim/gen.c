@@ -330,6 +330,9 @@ void sbv_gen_requirements(sbv_gen *g, const char *outdir) {
       cJSON_AddStringToObject(r, "level", fields[1]);
       cJSON_AddStringToObject(r, "layer", layer);
       cJSON_AddStringToObject(r, "unit", fields[2]);
+      /* A note starting "behaviour:" marks a rule shown over time or across
+       * connections (machine unit tests, scenarios), not by one vector input. */
+      cJSON_AddBoolToObject(r, "vector", !(fields[3] && !strncmp(fields[3], "behaviour:", 10)));
       cJSON_AddItemToArray(list, r);
     }
     fclose(f);

@@ -6,6 +6,9 @@
 #   test   a unit test next to the code cites the ID (checked here)
 #   later  covered by vectors or scenarios of a later issue (NOTE says which)
 #   info   nothing a test can observe (descriptive fact, guidance) (NOTE says why)
+# A NOTE starting "behaviour:" marks a rule shown over time or across
+# connections (state machines, scenarios) rather than by one input; the
+# vectors' coverage check (tools/vectors-test.sh) does not ask a vector for it.
 # Checks: every `test` ID is cited by some ref/*/*_test.c; every ID a test
 # cites exists in a catalog; no row has another status. Writes
 # "passed failed skipped" to RESULTS_FILE (one check per catalog row plus one

@@ -171,6 +171,8 @@
     0xE004, "decrypt_failed")                                                                   \
   X(SB_ERR_SBRP_CONTROL_SCOPE, -416, "Control SessionID does not follow the code's SID column", \
     "SBRP-CTRL-003", 0x0404, "invalid_session_id")                                                                   \
+  X(SB_ERR_SBRP_SID_MISMATCH, -417, "client frame SessionID differs from its token sid",       \
+    "SBRP-RELAY-003", 0x0404, "invalid_session_id")                                             \
                                                                                                 \
   /* SBRP crypto and endpoint-only codes; protocol code = 0xE0xx (never on the wire) */         \
   X(SB_ERR_SBRP_DECRYPT, -450, "AEAD open failed", "SBRP-CRYPTO-024", 0xE004, "decrypt_failed") \

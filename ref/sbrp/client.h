@@ -22,6 +22,15 @@
  * `sid`, AUTH-053) and calls sb_sbrp_client_reconnect, or gives up with
  * sb_sbrp_client_close. The machine never waits on its own for anything but
  * the 30 s handshake deadline (SBRP-CRYPTO-008, row SBRP-SM-C-018).
+ *
+ * Choices where the tables are silent (reports/errata-sm-client.md): a
+ * terminal Control without a row ends the connection as the upstream SDK
+ * classifies it (retryable -> Reconnecting, fatal -> Closed), except
+ * session_expired, which always reconnects (I-9); an unknown code is
+ * terminal (SBRP-CTRL-005) -> Closed. When the client itself closes it uses
+ * WebSocket code 1000 (user close, handshake timeout, counter used up), 1002
+ * (bad HandshakeAccept, decrypt_failed, unknown Control code) or 1008 (the
+ * trust policy refuses the identity).
  */
 #ifndef SB_SBRP_CLIENT_H
 #define SB_SBRP_CLIENT_H
@@ -56,6 +65,7 @@ typedef struct sb_sbrp_client_config {
   sb_time_us handshake_timeout; /* 0 = 30 s */
   uint32_t replay_window;       /* 0 = 128 */
   bool strict_direction;        /* check the nonce direction field (sbrp.md O-5) */
+  bool sdk_token_peek;          /* read `sid` as the upstream SDK does (AUTH-062), not strictly */
 } sb_sbrp_client_config;
 
 /* The machine; treat as opaque (fields may change). */
@@ -72,10 +82,17 @@ typedef struct sb_sbrp_client {
   uint8_t pin[32]; /* the TOFU pin (the pin store of this client) */
   sb_sbrp_session session;
   sb_time_us deadline;
+  bool opening;             /* io.open called, ws_open / ws_error not yet seen */
+  bool have_session;        /* `session` holds live traffic keys */
+  char text[320];           /* note text (fingerprints), valid during the callback */
+  uint8_t buf[SB_SBRP_MAX_FRAME]; /* sealed frame out / plaintext in */
 } sb_sbrp_client;
 
 /* Set up a client in Idle. `io` and `rng` are copied; `cfg->daemon_id` is
- * copied (at most 255 bytes, SB_ERR_ARG otherwise). */
+ * copied (1..255 bytes, SB_ERR_ARG otherwise; also for no io.send or an
+ * unknown trust policy); a window under 64 is SB_ERR_SBRP_WINDOW_SIZE, over
+ * SB_CONFIG_REPLAY_MAX_WINDOW SB_ERR_RANGE. The struct holds a 64 KiB
+ * buffer: keep it off small stacks. */
 SB_NODISCARD int sb_sbrp_client_init(sb_sbrp_client *c, const sb_sbrp_client_config *cfg,
                                      const sb_sbrp_io *io, const sb_rng *rng);
 
@@ -87,26 +104,32 @@ bool sb_sbrp_client_get_pin(const sb_sbrp_client *c, uint8_t out[32]);
 
 /* Idle -> Connecting (SBRP-SM-C-001): io.open(token). The token's `sid` is
  * read without verification (AUTH-060); a token without a usable sid is
- * handshake_failed (-> Closed). SB_ERR_STATE outside Idle. */
+ * handshake_failed (-> Closed, SB_ERR_AUTH_PEEK_SID). SB_ERR_STATE outside Idle. */
 SB_NODISCARD int sb_sbrp_client_connect(sb_sbrp_client *c, sb_time_us now, const char *token);
 
 /* Reconnecting: open a new WebSocket with a new session token (AUTH-053);
- * SB_ERR_STATE in any other state. */
+ * SB_ERR_STATE in any other state or while an open is outstanding; a token
+ * without a usable sid -> Closed (SB_ERR_AUTH_PEEK_SID). */
 SB_NODISCARD int sb_sbrp_client_reconnect(sb_sbrp_client *c, sb_time_us now, const char *token);
 
 /* The WebSocket `conn` is open (C-002, C-015): fresh ephemerals, send
- * HandshakeInit, start the handshake deadline. */
+ * HandshakeInit, start the handshake deadline. SB_ERR_STATE unless an open
+ * was asked for; SB_ERR_RNG (-> Closed) if no ephemeral can be drawn. */
 SB_NODISCARD int sb_sbrp_client_ws_open(sb_sbrp_client *c, sb_time_us now, sb_sbrp_conn conn);
 
-/* Opening the WebSocket failed (C-003, C-016). */
+/* Opening the WebSocket failed (C-003, C-016); SB_ERR_STATE if none was asked for. */
 SB_NODISCARD int sb_sbrp_client_ws_error(sb_sbrp_client *c, sb_time_us now);
 
-/* The WebSocket closed (C-010 and the Reconnecting exits of Paused/Pending). */
+/* The current WebSocket closed: Active (C-010), Paused or Pending ->
+ * Reconnecting; Handshaking -> Closed (handshake_failed, C-007). After the
+ * machine left the connection it is a no-op (note); SB_ERR_STATE before one. */
 SB_NODISCARD int sb_sbrp_client_ws_close(sb_sbrp_client *c, sb_time_us now);
 
 /* One WebSocket message from the relay. Frames a client must not get are
  * reported as notes and ignored; decrypt failures close the connection
- * (SBRP-CRYPTO-024); replays are dropped (SBRP-REPLAY-005). */
+ * (SBRP-CRYPTO-024); replays are dropped (SBRP-REPLAY-005). Protocol
+ * outcomes are transitions and notes, not return values: 0 once the frame
+ * is handled; SB_ERR_ARG; SB_ERR_STATE before any connection was opened. */
 SB_NODISCARD int sb_sbrp_client_recv(sb_sbrp_client *c, sb_time_us now, const uint8_t *frame,
                                      size_t len);
 
@@ -115,16 +138,30 @@ SB_NODISCARD int sb_sbrp_client_recv(sb_sbrp_client *c, sb_time_us now, const ui
 SB_NODISCARD int sb_sbrp_client_send(sb_sbrp_client *c, sb_time_us now, const uint8_t *data,
                                      size_t len);
 
-/* The user closes (C-017) or gives up reconnecting: -> Closed, keys wiped. */
+/* The user closes (C-017) or gives up reconnecting: -> Closed, keys wiped,
+ * io.close(1000) if a connection is open. SB_ERR_STATE once Closed. */
 SB_NODISCARD int sb_sbrp_client_close(sb_sbrp_client *c, sb_time_us now);
 
 /* When the machine wants sb_sbrp_client_timeout (SB_SBRP_NO_DEADLINE if never). */
 sb_time_us sb_sbrp_client_deadline(const sb_sbrp_client *c);
 
-/* Handle deadlines due at `now` (the 30 s handshake deadline, C-018). */
+/* Handle deadlines due at `now` (the 30 s handshake deadline, C-018: ->
+ * Closed, handshake_timeout, io.close(1000)). Early calls do nothing. */
 SB_NODISCARD int sb_sbrp_client_timeout(sb_sbrp_client *c, sb_time_us now);
 
 /* Name of a state ("Idle", "Connecting", ...); the same names the tables use. */
 const char *sb_sbrp_client_state_name(sb_sbrp_client_state s);
+
+/* Current state (for drivers and scenarios). */
+sb_sbrp_client_state sb_sbrp_client_state_of(const sb_sbrp_client *c);
+
+/* The connection the machine uses now, or SB_SBRP_NO_CONN. ws_close and
+ * recv always refer to this connection: a driver that learns of the close
+ * of an older one (the machine already left it, e.g. after a terminal
+ * Control) drops that event. */
+sb_sbrp_conn sb_sbrp_client_connection(const sb_sbrp_client *c);
+
+/* SessionID of the current token (0 before connect). */
+uint64_t sb_sbrp_client_session_id(const sb_sbrp_client *c);
 
 #endif

@@ -5,11 +5,12 @@
 # byte and header mutations, and, with the key log, mutations inside the
 # encryption), then runs tshark -2 -V with the AddressSanitizer/UBSan build of
 # the plugin. A crash, a sanitizer report, a "Dissector bug" or any stderr
-# output fails the run; the capture is kept as build/dissector/work/crash-*.pcap.
+# output fails the run; the capture is kept as build/dissector/fuzz/crash-*.pcap.
 # usage: dissector-fuzz.sh [SECONDS]
 set -u
 secs=${1:-60}
 BUILD=${BUILD:-build}
+DISSECTOR_WORK=$BUILD/dissector/fuzz # apart from test-dissector's files
 . tools/dissector-lib.sh
 W=$DISSECTOR_WORK
 ts_available || exit 1

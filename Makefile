@@ -13,7 +13,7 @@ CC      ?= cc
 CLANG   ?= clang
 BUILD   ?= build
 PKGS    := libsodium libcjson libcrypto lua5.4
-LAYERS  := common sbp rpc events sbrp auth peer
+LAYERS  := common sbp rpc events sbrp auth peer cloud
 
 # Flags are recursively expanded so pkg-config runs after `make deps`.
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -82,7 +82,7 @@ run: deps
 
 # Every test stage writes "passed failed skipped" to $(RESULTS)/<stage>;
 # tools/summary.sh adds them up and prints the closing line.
-STAGES := unit reqcov vectors schema broken doc clang
+STAGES := unit reqcov vectors schema broken doc clang dissector
 
 test: deps
 	@$(MAKE) --no-print-directory all
@@ -141,7 +141,10 @@ LAYER_DEPS_rpc    := common
 LAYER_DEPS_events := common
 LAYER_DEPS_sbrp   := common auth
 LAYER_DEPS_auth   := common
-LAYER_DEPS_peer   := common
+LAYER_DEPS_peer   := common sbp rpc events
+# cloud also uses sbrp (control-code table, frames, fingerprints); `=` so the
+# layers peer and sbrp pull in are followed when their lists change.
+LAYER_DEPS_cloud   = common auth peer sbrp $(LAYER_DEPS_peer) $(LAYER_DEPS_sbrp)
 layer_srcs = $(filter-out %_test.c,$(wildcard $(foreach l,$(1) $(LAYER_DEPS_$(1)),ref/$(l)/*.c)))
 
 .SECONDEXPANSION:
@@ -227,8 +230,8 @@ clean:
 # The Wireshark 4.0 plugin for SBRP, SBP and RPC (dissector/README.md), built
 # against the installed wireshark-dev with libsodium (Lua is never linked in).
 # The lead hooks $(DISSECTOR_SO) into `all`, test-dissector into STAGES and
-# bench-dissector into `bench`. sim/pcap.c needs OpenSSL's libcrypto (SHA-1).
-PKGS += libcrypto
+# bench-dissector into `bench`. sim/pcap.c needs OpenSSL's libcrypto (SHA-1),
+# which PKGS lists.
 DISSECTOR_SO      := $(BUILD)/dissector/sbrp.so
 DISSECTOR_SRCS    := $(wildcard dissector/*.c)
 DISSECTOR_HDRS    := $(wildcard dissector/*.h)
@@ -239,6 +242,7 @@ DISSECTOR_LIBS     = $(shell pkg-config --libs wireshark libsodium 2>/dev/null)
 .PHONY: dissector install-dissector test-dissector fuzz-dissector bench-dissector
 
 dissector: $(DISSECTOR_SO)
+all: $(DISSECTOR_SO)
 
 $(DISSECTOR_SO): $(DISSECTOR_SRCS) $(DISSECTOR_HDRS)
 	@mkdir -p $(@D)
@@ -260,18 +264,42 @@ $(DISSECTOR_ASAN_SO): $(DISSECTOR_SRCS) $(DISSECTOR_HDRS)
 
 # Personal plugin folder, or the global one when run as root.
 install-dissector: $(DISSECTOR_SO)
-	@bash tools/dissector-install.sh $(DISSECTOR_SO)
+	@BUILD=$(BUILD) bash tools/dissector-install.sh $(DISSECTOR_SO)
 
 # tshark over the demo, vector, random and fuzz captures; "passed failed skipped".
 test-dissector: $(DISSECTOR_SO) $(DISSECTOR_ASAN_SO) $(SBCONF)
 	@mkdir -p $(RESULTS)
-	@bash tools/dissector-test.sh $(RESULTS)/dissector
+	@BUILD=$(BUILD) bash tools/dissector-test.sh $(RESULTS)/dissector
 
 # A longer mutation run through tshark: FUZZ_SECONDS (default 60).
 fuzz-dissector: $(DISSECTOR_SO) $(DISSECTOR_ASAN_SO) $(SBCONF)
-	@bash tools/dissector-fuzz.sh $(or $(FUZZ_SECONDS),60)
+	@BUILD=$(BUILD) bash tools/dissector-fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 # tshark with and without the plugin on >= 100 000 SBRP frames.
 bench-dissector: $(DISSECTOR_SO) $(SBCONF)
-	@bash tools/dissector-bench.sh $(BUILD)/bench-dissector.json
+	@BUILD=$(BUILD) bash tools/dissector-bench.sh $(BUILD)/bench-dissector.json
 # ---- end dissector ----
+
+# ---- scenarios ----
+# Lua scenarios in the deterministic simulator (scenarios/README.md): every
+# scenario passes; each is deterministic (same seed: the same trace digest,
+# another seed: another digest); their captures open in tshark; the broken
+# scripts of scenarios/broken/ and bad command lines give their documented
+# exit code and message. Writes "passed failed skipped" to $(RESULTS)/scenarios.
+# The lead hooks test-scenarios into STAGES.
+.PHONY: test-scenarios bench-sim
+test-scenarios: $(SBCONF)
+	@mkdir -p $(RESULTS)
+	@bash tools/scenarios-test.sh $(RESULTS)/scenarios
+
+# sim_events (scheduler alone), sim_frames (Data frames delivered end to end
+# vs the bare seal + open of the same frames) and the scenario suite's wall
+# time, into $(BUILD)/bench-sim.json (BENCH_SIM_ARGS=--quick for a short run).
+# The lead hooks bench-sim into bench.
+SIM_BENCH := $(BUILD)/sim-bench
+$(SIM_BENCH): sim/sim_bench.c $(filter-out $(BUILD)/obj/sim/sim_bench.o,$(SIM_LIB_OBJS)) $(LIB)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -DSIM_BENCH_MAIN -o $@ $^ $(PKG_LIBS) -lm
+
+bench-sim: $(SIM_BENCH) $(SBCONF)
+	@bash tools/sim-bench.sh $(SIM_BENCH) $(SBCONF) $(BUILD)/bench-sim.json $(BENCH_SIM_ARGS)
+# ---- end scenarios ----

@@ -163,14 +163,19 @@ static void call_json(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) {
   col_set_writable(pinfo->cinfo, -1, TRUE);
 }
 
-/* A string member of a handshake JSON object, unescaped into packet scope, or NULL. */
+/* A string member of a handshake JSON object, unescaped into packet scope (invalid UTF-8
+ * from escapes replaced by U+FFFD), or NULL. json_get_string() writes into `buf`. */
 static char *json_member(packet_info *pinfo, char *buf, jsmntok_t *obj, const char *name) {
   char *s = json_get_string(buf, obj, name);
-  return s ? wmem_strdup(pinfo->pool, s) : NULL;
+  if (!s) return NULL;
+  char *valid = g_utf8_make_valid(s, -1);
+  char *out = wmem_strdup(pinfo->pool, valid);
+  g_free(valid);
+  return out;
 }
 
 static void dissect_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree *st,
-                              proto_item *op_item, guint off, guint dlen) {
+                              guint off, guint dlen) {
   proto_item *hi = proto_tree_add_item(st, hf_handshake, tvb, off, dlen, ENC_UTF_8);
   proto_tree *ht = proto_item_add_subtree(hi, ett_handshake);
   if (!utf8_ok(tvb, off, dlen)) {
@@ -178,17 +183,15 @@ static void dissect_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
                            "Handshake payload is not valid UTF-8 (SBP-VAL-003, InvalidFrame 1002)");
     return;
   }
-  char *buf = (char *)tvb_memdup(pinfo->pool, tvb, off, dlen);
-  char *text = wmem_strndup(pinfo->pool, buf, dlen);
-  if (strlen(text) != dlen || !json_validate((const guint8 *)text, dlen)) {
+  char *text = wmem_strndup(pinfo->pool, (const char *)tvb_get_ptr(tvb, off, dlen), dlen);
+  jsmntok_t *tok = NULL;
+  int n = 0;
+  if (!sbx_json_tokens(pinfo->pool, text, dlen, &tok, &n)) {
     expert_add_info_format(pinfo, hi, &ei_handshake_json,
                            "Handshake payload is not a JSON text (SBP-HS-004, InvalidFrame 1002)");
     return;
   }
-  int n = json_parse(text, NULL, 0);
-  if (n <= 0 || n > 4096) return;
-  jsmntok_t *tok = wmem_alloc_array(pinfo->pool, jsmntok_t, n);
-  if (json_parse(text, tok, (unsigned)n) <= 0 || tok[0].type != JSMN_OBJECT) {
+  if (tok[0].type != JSMN_OBJECT) {
     expert_add_info_format(pinfo, hi, &ei_handshake_field,
                            "Handshake payload is not a JSON object (SBP-HS-004, InvalidFrame 1002)");
     return;
@@ -221,7 +224,6 @@ static void dissect_handshake(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     expert_add_info_format(pinfo, hi, &ei_handshake_version,
                            "Handshake asks for %s/%s, not sideband/1 (SBP-HS-003, UnsupportedVersion 1001)",
                            protocol, version);
-  (void)op_item;
   call_json(tvb_new_subset_length(tvb, off, (gint)dlen), pinfo, tree);
 }
 
@@ -240,7 +242,7 @@ static void dissect_control(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
   switch (op) {
     case 0:
       if (dlen == 0) expert_add_info(pinfo, oi, &ei_handshake_empty);
-      else dissect_handshake(tvb, pinfo, tree, st, oi, doff, dlen);
+      else dissect_handshake(tvb, pinfo, tree, st, doff, dlen);
       break;
     case 1:
     case 2:
@@ -300,10 +302,11 @@ static void dissect_message_kind(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     expert_add_info(pinfo, si, &ei_subject_reserved);
   else if (!rpc && !event && !app)
     expert_add_info(pinfo, si, &ei_subject_namespace);
-  col_append_fstr(pinfo->cinfo, COL_INFO, " Message %s",
-                  tvb_format_text(pinfo->pool, tvb, off, MIN(slen, 40u)));
   off += slen;
   guint dlen = len - off;
+  if (!((rpc || event) && dlen)) /* else the envelope names itself ("RPC request m", "Event e") */
+    col_append_fstr(pinfo->cinfo, COL_INFO, " Message %s",
+                    tvb_format_text(pinfo->pool, tvb, off - slen, MIN(slen, 40u)));
   if (dlen) proto_tree_add_item(st, hf_data, tvb, off, dlen, ENC_NA);
   if ((rpc || event) && dlen) {
     guint8 id[FRAME_ID];
@@ -441,7 +444,7 @@ static int dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, co
 
 /* ---- the strong test for plain SBP over WebSocket ---------------------------- */
 
-bool sbp_looks_like_frame(tvbuff_t *tvb) {
+bool sbp_looks_like_frame(tvbuff_t *tvb, packet_info *pinfo) {
   guint len = tvb_captured_length(tvb);
   if (len < MIN_FRAME || len != tvb_reported_length(tvb)) return false;
   guint8 kind = tvb_get_guint8(tvb, 0), flags = tvb_get_guint8(tvb, 1);
@@ -456,8 +459,12 @@ bool sbp_looks_like_frame(tvbuff_t *tvb) {
       if (op == 1 || op == 2) return rest == 1;
       if (op == 3) return rest == 1 || tvb_utf_8_isprint(tvb, off + 1, (gint)rest - 1);
       if (op != 0 || rest < 3 || rest > 65536 || tvb_get_guint8(tvb, off + 1) != '{') return false;
-      const guint8 *p = tvb_get_ptr(tvb, off + 1, rest - 1);
-      return json_validate(p, rest - 1) && g_strstr_len((const char *)p, rest - 1, "\"protocol\"");
+      const char *p = (const char *)tvb_get_ptr(tvb, off + 1, rest - 1);
+      char *text = wmem_strndup(pinfo->pool, p, rest - 1);
+      jsmntok_t *tok;
+      int n;
+      return g_strstr_len(p, rest - 1, "\"protocol\"") && g_utf8_validate(p, rest - 1, NULL) &&
+             sbx_json_tokens(pinfo->pool, text, rest - 1, &tok, &n) && tok[0].type == JSMN_OBJECT;
     }
     case 1: {
       if (rest < 4) return false;

@@ -242,8 +242,12 @@ typedef struct sbrp_session {
 enum { KIND_NONE = 0, KIND_SBRP = 1, KIND_SBP = 2 };
 
 typedef struct sbrp_conv {
+  conversation_t *conv;
   guint32 index;
-  guint8 kind; /* what the heuristic decided this connection carries */
+  guint32 server_port; /* TCP server port once known */
+  guint8 kind;         /* what the heuristic decided this connection carries, */
+  guint32 kind_frame;  /* from this frame */
+  guint32 kind_slot;   /* and this heuristic invocation in it on */
   guint8 role; /* ROLE_* */
   wmem_map_t *streams; /* (sid, dir) -> seq_state */
   wmem_map_t *handshakes; /* sid -> hs_link (the latest) */
@@ -290,6 +294,7 @@ static sbrp_conv *get_conv(packet_info *pinfo) {
   sbrp_conv *c = conversation_get_proto_data(conv, proto_sbrp);
   if (!c) {
     c = wmem_new0(wmem_file_scope(), sbrp_conv);
+    c->conv = conv;
     c->index = conv->conv_index;
     c->streams = wmem_map_new(wmem_file_scope(), stream_hash, stream_equal);
     c->handshakes = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
@@ -308,10 +313,13 @@ static sbrp_session *get_session(guint64 sid) {
   return s;
 }
 
-uint8_t sbx_ws_side(packet_info *pinfo) {
-  conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-  const struct tcp_analysis *tcpd = conv && proto_tcp > 0 ? conversation_get_proto_data(conv, proto_tcp) : NULL;
-  guint32 server = tcpd ? tcpd->server_port : 0;
+/* sbx_ws_side() for a connection whose state is at hand. */
+static guint8 side_of(packet_info *pinfo, sbrp_conv *c) {
+  if (!c->server_port && proto_tcp > 0) {
+    const struct tcp_analysis *tcpd = conversation_get_proto_data(c->conv, proto_tcp);
+    if (tcpd) c->server_port = tcpd->server_port;
+  }
+  guint32 server = c->server_port;
   if (server && pinfo->srcport != pinfo->destport) {
     if (pinfo->destport == server) return 0;
     if (pinfo->srcport == server) return 1;
@@ -324,6 +332,8 @@ uint8_t sbx_ws_side(packet_info *pinfo) {
   }
   return 2;
 }
+
+uint8_t sbx_ws_side(packet_info *pinfo) { return side_of(pinfo, get_conv(pinfo)); }
 
 uint32_t sbx_next_message_index(packet_info *pinfo) {
   guint32 n = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_sbrp, KEY_MSG_COUNTER));
@@ -450,7 +460,7 @@ static void try_decrypt(tvbuff_t *tvb, guint plen, guint64 sid, guint32 dir, sbr
 
 static sbrp_msg *analyse(tvbuff_t *tvb, packet_info *pinfo, sbrp_conv *c, guint len) {
   sbrp_msg *m = wmem_new0(wmem_file_scope(), sbrp_msg);
-  m->side = sbx_ws_side(pinfo);
+  m->side = side_of(pinfo, c);
   if (len < HDR) {
     m->role = c->role;
     return m;
@@ -562,7 +572,7 @@ static const char *dir_name(guint32 dir) { return dir == 1 ? "c2d" : dir == 2 ? 
 
 static void dissect_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree *pt,
                          guint plen, const sbrp_msg *m, sbx_sender sender, guint64 sid,
-                         guint32 msg_index) {
+                         guint32 msg_index, guint32 conv_index) {
   proto_item *it;
   if (plen < 12) return;
   guint32 dir = tvb_get_ntohl(tvb, HDR);
@@ -634,9 +644,7 @@ static void dissect_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, pr
   proto_item_set_generated(it);
   tvbuff_t *ptvb = tvb_new_child_real_data(tvb, m->pt, m->pt_len, m->pt_len);
   add_new_data_source(pinfo, ptvb, "Decrypted SBRP Data");
-  sbx_ctx ctx = {.conv = 0, .msg = msg_index, .session_id = sid, .direction = dir, .encrypted = true};
-  conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-  ctx.conv = conv ? conv->conv_index : 0;
+  sbx_ctx ctx = {.conv = conv_index, .msg = msg_index, .session_id = sid, .direction = dir, .encrypted = true};
   sbp_dissect_frame(ptvb, pinfo, tree, &ctx);
 }
 
@@ -748,10 +756,10 @@ static void check_sender(packet_info *pinfo, proto_item *ti, guint8 type, sbx_se
   }
 }
 
-static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) {
+static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, sbrp_conv *c) {
   guint len = tvb_captured_length(tvb);
   guint32 msg_index = sbx_next_message_index(pinfo);
-  sbrp_conv *c = get_conv(pinfo);
+  if (!c) c = get_conv(pinfo);
   sbrp_msg *m = p_get_proto_data(wmem_file_scope(), pinfo, proto_sbrp, msg_index);
   if (!m) {
     m = analyse(tvb, pinfo, c, len);
@@ -831,7 +839,7 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) 
       if (plen < 28)
         expert_add_info_format(pinfo, at, &ei_payload_size,
                                "Data payload is %u bytes, must be at least 28 (SBRP-WIRE-021)", plen);
-      dissect_data(tvb, pinfo, tree, pt, plen, m, sender, sid, msg_index);
+      dissect_data(tvb, pinfo, tree, pt, plen, m, sender, sid, msg_index, c->index);
       break;
     case T_SIGNAL:
       if (plen != 2)
@@ -856,7 +864,7 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) 
 /* ---- entry points -------------------------------------------------------------------- */
 
 static int dissect_sbrp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_) {
-  return dissect_message(tvb, pinfo, tree);
+  return dissect_message(tvb, pinfo, tree, NULL);
 }
 
 /* The exact layout of a frame of a defined type (the strong test). */
@@ -897,42 +905,41 @@ static guint32 heur_slot(packet_info *pinfo, guint32 which) {
   return key + n + 1;
 }
 
-/* The decision of heuristic `which` (KIND_SBRP / KIND_SBP) for this message, the same on
- * every pass: first pass: the strong test, or the connection already carries that protocol. */
-static bool heur_decide(tvbuff_t *tvb, packet_info *pinfo, guint8 which) {
+/* The decision of heuristic `which` (KIND_SBRP / KIND_SBP) for this message. On the first
+ * pass: the strong test, until a message of the connection passes it; from that message on
+ * the connection carries that protocol. Later passes give the same answers: claimed from the
+ * recorded (frame, invocation) on; before it the first pass found nothing. */
+static bool heur_decide(tvbuff_t *tvb, packet_info *pinfo, guint8 which, sbrp_conv **cp) {
   guint32 slot = heur_slot(pinfo, which);
-  if (PINFO_FD_VISITED(pinfo)) {
-    gpointer d = p_get_proto_data(wmem_file_scope(), pinfo, proto_sbrp, slot);
-    if (d) return GPOINTER_TO_UINT(d) == 2;
+  sbrp_conv *c = *cp = get_conv(pinfo);
+  if (c->kind != KIND_NONE)
+    return c->kind == which &&
+           (pinfo->num > c->kind_frame || (pinfo->num == c->kind_frame && slot >= c->kind_slot));
+  if (PINFO_FD_VISITED(pinfo)) return false;
+  /* SBRP's test is the stronger one (exact Length): a message passing it is never SBP (an
+   * SBRP Data frame also parses as an SBP Error frame with an empty message). */
+  bool sbrp = sbrp_looks_like_frame(tvb);
+  bool yes = which == KIND_SBRP ? sbrp : !sbrp && sbp_looks_like_frame(tvb, pinfo);
+  if (yes) {
+    c->kind = which;
+    c->kind_frame = pinfo->num;
+    c->kind_slot = slot;
   }
-  sbrp_conv *c = get_conv(pinfo);
-  bool yes;
-  if (c->kind != KIND_NONE) {
-    yes = c->kind == which;
-  } else {
-    /* SBRP's test is the stronger one (exact Length): a message passing it is never SBP (an
-     * SBRP Data frame also parses as an SBP Error frame with an empty message). */
-    bool sbrp = sbrp_looks_like_frame(tvb);
-    yes = which == KIND_SBRP ? sbrp : !sbrp && sbp_looks_like_frame(tvb);
-    if (yes) c->kind = which;
-  }
-  if (!PINFO_FD_VISITED(pinfo))
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_sbrp, slot, GUINT_TO_POINTER(yes ? 2u : 1u));
   return yes;
 }
 
 static gboolean dissect_sbrp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_) {
-  if (!heur_decide(tvb, pinfo, KIND_SBRP)) return FALSE;
-  dissect_message(tvb, pinfo, tree);
+  sbrp_conv *c;
+  if (!heur_decide(tvb, pinfo, KIND_SBRP, &c)) return FALSE;
+  dissect_message(tvb, pinfo, tree, c);
   return TRUE;
 }
 
 static gboolean dissect_sbp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_) {
-  if (!heur_decide(tvb, pinfo, KIND_SBP)) return FALSE;
-  sbx_ctx ctx = {.msg = sbx_next_message_index(pinfo), .direction = 0};
-  conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-  ctx.conv = conv ? conv->conv_index : 0;
-  guint8 side = sbx_ws_side(pinfo);
+  sbrp_conv *c;
+  if (!heur_decide(tvb, pinfo, KIND_SBP, &c)) return FALSE;
+  sbx_ctx ctx = {.msg = sbx_next_message_index(pinfo), .conv = c->index};
+  guint8 side = side_of(pinfo, c);
   ctx.direction = side == 0 ? 1u : side == 1 ? 2u : 0u;
   if (ctx.msg == 0) col_clear(pinfo->cinfo, COL_INFO);
   sbp_dissect_frame(tvb, pinfo, tree, &ctx);
@@ -948,7 +955,7 @@ static guint tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void
 }
 
 static int dissect_sbrp_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_) {
-  return dissect_message(tvb, pinfo, tree);
+  return dissect_message(tvb, pinfo, tree, NULL);
 }
 
 static int dissect_sbrp_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data) {

@@ -11,6 +11,7 @@
  */
 #include <epan/expert.h>
 #include <epan/proto_data.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 #include <epan/strutil.h>
@@ -19,7 +20,7 @@
 #include "sbrp-plugin.h"
 
 #define CID_CHARS 32u
-#define MAX_TOKENS 65536
+#define MAX_TOKENS (1 << 20)
 
 void proto_register_sbrpc(void);
 
@@ -110,11 +111,82 @@ static void tok_span(const jsmntok_t *t, int *start, int *len) {
   *len = e - s;
 }
 
-/* The unescaped text of a string token (packet scope), or NULL if it does not decode. */
+/* The unescaped text of a string token (packet scope), or NULL if it does not decode.
+ * Escapes such as a lone \ud800 would make it invalid UTF-8: those become U+FFFD. */
 static char *tok_string(packet_info *pinfo, const char *text, const jsmntok_t *t) {
   if (t->type != JSMN_STRING) return NULL;
   char *s = wmem_strndup(pinfo->pool, text + t->start, (size_t)(t->end - t->start));
-  return json_decode_string_inplace(s) ? s : NULL;
+  if (!json_decode_string_inplace(s)) return NULL;
+  if (g_utf8_validate(s, -1, NULL)) return s;
+  char *valid = g_utf8_make_valid(s, -1);
+  s = wmem_strdup(pinfo->pool, valid);
+  g_free(valid);
+  return s;
+}
+
+/* A JSON literal or number, exactly (RFC 8259 grammar). */
+static bool primitive_ok(const char *p, int n) {
+  if ((n == 4 && !memcmp(p, "true", 4)) || (n == 5 && !memcmp(p, "false", 5)) ||
+      (n == 4 && !memcmp(p, "null", 4)))
+    return true;
+  int i = 0;
+  if (i < n && p[i] == '-') i++;
+  if (i < n && p[i] == '0') i++;
+  else if (i < n && p[i] >= '1' && p[i] <= '9')
+    while (i < n && g_ascii_isdigit(p[i])) i++;
+  else
+    return false;
+  if (i < n && p[i] == '.') {
+    int d = ++i;
+    while (i < n && g_ascii_isdigit(p[i])) i++;
+    if (i == d) return false;
+  }
+  if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+    i++;
+    if (i < n && (p[i] == '+' || p[i] == '-')) i++;
+    int d = i;
+    while (i < n && g_ascii_isdigit(p[i])) i++;
+    if (i == d) return false;
+  }
+  return i == n;
+}
+
+bool sbx_json_tokens(wmem_allocator_t *scope, const char *text, size_t len, jsmntok_t **tokens,
+                     int *ntokens) {
+  if (len == 0 || len > INT_MAX || strlen(text) != len) return false;
+  int n = json_parse(text, NULL, 0);
+  if (n <= 0 || n > MAX_TOKENS) return false;
+  jsmntok_t *tok = wmem_alloc_array(scope, jsmntok_t, n);
+  if (json_parse(text, tok, (unsigned)n) != n) return false;
+  /* Walk the tokens with an explicit stack (no recursion: nesting is unbounded). */
+  typedef struct level {
+    int type, left;
+    bool key_next;
+  } level;
+  level *st = wmem_alloc_array(scope, level, n);
+  int depth = 0;
+  for (int i = 0; i < n; i++) {
+    const jsmntok_t *t = &tok[i];
+    if (depth > 0 && st[depth - 1].type == JSMN_OBJECT && st[depth - 1].key_next) {
+      if (t->type != JSMN_STRING) return false;
+      st[depth - 1].key_next = false;
+      continue;
+    }
+    if (t->type == JSMN_PRIMITIVE && !primitive_ok(text + t->start, t->end - t->start)) return false;
+    if (depth > 0) {
+      st[depth - 1].left--;
+      if (st[depth - 1].type == JSMN_OBJECT) st[depth - 1].key_next = true;
+    } else if (i != 0) {
+      return false; /* a second value after the first */
+    }
+    if ((t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) && t->size > 0)
+      st[depth++] = (level){t->type, t->size, t->type == JSMN_OBJECT};
+    while (depth > 0 && st[depth - 1].left == 0) depth--;
+  }
+  if (depth != 0) return false;
+  *tokens = tok;
+  *ntokens = n;
+  return true;
 }
 
 typedef struct members {
@@ -228,19 +300,14 @@ static void dissect_envelope(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
   proto_tree *st = proto_item_add_subtree(ti, ett_sbrpc);
   const guint8 *raw = tvb_get_ptr(tvb, 0, len);
   char *text = wmem_strndup(pinfo->pool, (const char *)raw, len);
-  if (strlen(text) != len || !g_utf8_validate(text, (gssize)len, NULL) ||
-      !json_validate((const guint8 *)text, len)) {
+  jsmntok_t *tok = NULL;
+  int n = 0;
+  if (!g_utf8_validate(text, (gssize)len, NULL) || !sbx_json_tokens(pinfo->pool, text, len, &tok, &n)) {
     expert_add_info(pinfo, ti, &ei_not_json);
     col_append_str(pinfo->cinfo, COL_INFO, " (invalid RPC envelope)");
     return;
   }
-  int n = json_parse(text, NULL, 0);
-  if (n <= 0 || n > MAX_TOKENS) {
-    expert_add_info(pinfo, ti, &ei_not_json);
-    return;
-  }
-  jsmntok_t *tok = wmem_alloc_array(pinfo->pool, jsmntok_t, n);
-  if (json_parse(text, tok, (unsigned)n) <= 0 || tok[0].type != JSMN_OBJECT) {
+  if (tok[0].type != JSMN_OBJECT) {
     expert_add_info(pinfo, ti, &ei_not_object);
     col_append_str(pinfo->cinfo, COL_INFO, " (invalid RPC envelope)");
     return;
@@ -423,7 +490,7 @@ void sbrpc_register(void) {
   };
   static gint *ett[] = {&ett_sbrpc, &ett_value};
   static ei_register_info ei[] = {
-      {&ei_not_json, {"sbrpc.not_json", PI_PROTOCOL, PI_ERROR, "Envelope is not UTF-8 JSON (RPC-ENV-001, RPC-ENV-008: InvalidEnvelope 1100)", EXPFILL}},
+      {&ei_not_json, {"sbrpc.not_json", PI_PROTOCOL, PI_ERROR, "Envelope is not one UTF-8 JSON text (RPC-ENV-001, RPC-ENV-008: InvalidEnvelope 1100)", EXPFILL}},
       {&ei_not_object, {"sbrpc.not_object", PI_PROTOCOL, PI_ERROR, "Envelope is not a JSON object (RPC-ENV-008: InvalidEnvelope 1100)", EXPFILL}},
       {&ei_bad_t, {"sbrpc.bad_t", PI_PROTOCOL, PI_ERROR, "Missing or unknown t (RPC-ENV-008)", EXPFILL}},
       {&ei_missing, {"sbrpc.missing_member", PI_PROTOCOL, PI_ERROR, "Required member missing or of the wrong type (RPC-ENV-003..006)", EXPFILL}},
@@ -432,7 +499,7 @@ void sbrpc_register(void) {
       {&ei_cid_frame, {"sbrpc.cid_not_frame_id", PI_PROTOCOL, PI_WARN, "Request cid differs from its frame ID (RPC-CID-001)", EXPFILL}},
       {&ei_unmatched, {"sbrpc.unmatched_response", PI_SEQUENCE, PI_NOTE, "No request with this cid on this connection (RPC-CID-008: ignored by the Peer SDK)", EXPFILL}},
       {&ei_code, {"sbrpc.code_not_integer", PI_PROTOCOL, PI_NOTE, "Error code is not an integer", EXPFILL}},
-      {&ei_rpc_error, {"sbrpc.error", PI_RESPONSE_CODE, PI_NOTE, "RPC error response", EXPFILL}},
+      {&ei_rpc_error, {"sbrpc.error_response", PI_RESPONSE_CODE, PI_NOTE, "RPC error response", EXPFILL}},
   };
   proto_sbrpc = proto_register_protocol("Sideband RPC", "SBRPC", "sbrpc");
   proto_register_field_array(proto_sbrpc, hf, array_length(hf));

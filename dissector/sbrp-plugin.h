@@ -17,6 +17,7 @@
 #define SBRP_PLUGIN_H
 
 #include <epan/packet.h>
+#include <wsutil/wsjson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -53,7 +54,7 @@ int sbp_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
 /* The strong SBP test for a WebSocket message nobody claimed yet: exact
  * layout of a frame of a known kind with a known subject or op (see
  * packet-sbp.c). */
-bool sbp_looks_like_frame(tvbuff_t *tvb);
+bool sbp_looks_like_frame(tvbuff_t *tvb, packet_info *pinfo);
 
 /* ---- RPC (packet-sbrpc.c) -------------------------------------------------- */
 
@@ -61,6 +62,13 @@ bool sbp_looks_like_frame(tvbuff_t *tvb);
 void sbrpc_register(void);
 /* Look up the JSON dissector. */
 void sbrpc_handoff(void);
+
+/* Parse `len` bytes of `text` (NUL-terminated, no NUL inside) as exactly one
+ * strict JSON value (Wireshark's jsmn is lenient: primitives and object keys
+ * are checked here, and there is no token limit). true and the tokens
+ * (allocated in `scope`) if it is one. */
+bool sbx_json_tokens(wmem_allocator_t *scope, const char *text, size_t len, jsmntok_t **tokens,
+                     int *ntokens);
 
 /* Which channel a Message came on. */
 typedef enum sbrpc_channel { SBRPC_CHANNEL_RPC, SBRPC_CHANNEL_EVENT } sbrpc_channel;

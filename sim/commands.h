@@ -14,4 +14,7 @@ int sbc_cmd_adapter(int argc, char **argv);
 /* sbconf capture demo|vectors|fuzz|random|bulk ... (pcap captures, sim/capture.h) */
 int sbc_cmd_capture(int argc, char **argv);
 
+/* sbconf run [options] SCENARIO.lua|DIR... (the simulator, sim/lua_host.h) */
+int sbc_cmd_run(int argc, char **argv);
+
 #endif

@@ -13,6 +13,7 @@ static void usage(FILE *to) {
           "usage: sbconf <command> [options]   (sbconf <command> --help for details)\n"
           "\n"
           "commands:\n"
+          "  run [options] SCENARIO.lua|DIR...       run scenarios in the deterministic simulator\n"
           "  vectors check [--profile P] PATH...     check the reference against vector files\n"
           "  vectors run --iut-cmd CMD PATH...       check another implementation through\n"
           "                                          the adapter protocol\n"
@@ -45,6 +46,7 @@ int main(int argc, char **argv) {
     printf("sbconf %s\n", SBCONF_VERSION);
     return SBCONF_EXIT_PASS;
   }
+  if (!strcmp(cmd, "run")) return sbc_cmd_run(argc - 2, argv + 2);
   if (!strcmp(cmd, "vectors")) return sbc_cmd_vectors(argc - 2, argv + 2);
   if (!strcmp(cmd, "adapter")) return sbc_cmd_adapter(argc - 2, argv + 2);
   if (!strcmp(cmd, "capture")) return sbc_cmd_capture(argc - 2, argv + 2);

@@ -14,6 +14,7 @@
 #   keylog-reread  keys appended to the key log while tshark reads are used
 #   vectors     every frame of the vector files: claimed, no dissector bug, no
 #               "Malformed" on a valid frame (via subprotocol and via the heuristic)
+#   edge        hand-made frames (dissector/tests/edge_frames.py) through tshark -2 -V
 #   random      the heuristic claims none of 20000 random binary messages
 #   fuzz        mutated demo and vector captures through tshark -V: no crash
 #
@@ -58,7 +59,7 @@ real_stderr() { grep -v -e 'Running as user "root"' -e '^$' "$1" || true; }
 
 echo "dissector: tshark $(tshark -v 2>/dev/null | head -1 | awk '{print $3}'), plugin $DISSECTOR_PLUGDIR"
 if ! ts_available; then
-  skip=13; finish
+  skip=14; finish
 fi
 
 # ---- the plugin itself ----------------------------------------------------------
@@ -221,6 +222,21 @@ EOF
   then ok vectors; else bad vectors "see above"; fi
 else
   bad vectors "sbconf vectors generate failed: $(head -3 "$W/vgen.err")"
+fi
+
+# ---- hand-made edge cases (dissector/tests/edge_frames.py) ----------------------------------
+rm -rf "$W/edge" && mkdir -p "$W/edge"
+$PY dissector/tests/edge_frames.py "$W/edge"
+"$SBCONF" capture vectors "$W/edge" "$W/edge.pcap" --index "$W/edge.idx" 2>/dev/null
+ts_plugin_asan -2 -V -r "$W/edge.pcap" > "$W/edge.txt" 2> "$W/edge.err"
+rc=$?
+n_edge=$(awk 'NR > 1' "$W/edge.idx" | wc -l)
+n_claimed=$(ts_plugin -r "$W/edge.pcap" -Y 'sbp' 2>/dev/null | wc -l)
+if [ "$rc" -eq 0 ] && ! grep -q "Dissector bug" "$W/edge.txt" && [ -z "$(real_stderr "$W/edge.err")" ] &&
+   [ "$n_claimed" -eq "$n_edge" ]; then
+  ok "edge ($n_edge hand-made frames, $(ts_asan_available && echo ASan+UBSan || echo plain) plugin)"
+else
+  bad edge "tshark status $rc, $n_claimed of $n_edge frames dissected as SBP" "$(real_stderr "$W/edge.err" | head -3)"
 fi
 
 # ---- the heuristic on random binary messages ------------------------------------------

@@ -127,7 +127,8 @@ log_numbers() {
   local log=$1 last execs
   last=$(grep -E '^#[0-9]+:?[[:space:]]+(cov:|DONE|INITED|NEW|REDUCE|pulse|RELOAD)' "$log" | tail -1)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  [ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\).*/\1/p' <<<"$last")
+  # A fork run's parent counts nothing itself: its last "#N:" line has the total.
+  [ -n "$execs" ] && [ "$execs" != 0 ] || execs=$(sed -n 's/^#\([0-9]*\).*/\1/p' <<<"$last")
   echo "${execs:-?} $(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last" | grep . || echo '?')" \
        "$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$last" | grep . || echo '?')"
 }

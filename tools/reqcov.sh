@@ -18,10 +18,12 @@ set -u
 out=${1:-/dev/null}
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-id_re='(SBP|RPC|EVT|SBRP|AUTH|PEER|CLOUD|TRN)(-[A-Z]+)*-[A-Z]?[0-9]{2,3}'
+# IDs end in one to three digits (PEER-SM-T1 .. SBP-HS-010); an errata label
+# such as E-PEER-1 or a longer number is not an ID (hence the lookarounds).
+id_re='(?<![A-Za-z0-9-])(SBP|RPC|EVT|SBRP|AUTH|PEER|CLOUD|TRN)(-[A-Z]+)*-[A-Z]?[0-9]{1,3}(?![0-9])'
 
 cat ref/*/requirements*.tsv | awk -F'\t' '!/^#/ && NF >= 3 {print $1 "\t" $3}' | sort -u > "$tmp/cat"
-grep -ohE "$id_re" ref/*/*_test.c 2>/dev/null | sort -u > "$tmp/cited"
+grep -ohP "$id_re" ref/*/*_test.c 2>/dev/null | sort -u > "$tmp/cited"
 
 pass=0 fail=0
 while IFS=$'\t' read -r id status; do

@@ -14,7 +14,13 @@
  * compared, so a noisy neighbour slows both. Writes JSON (a list of
  * {name, value, unit, baseline, ratio}) and a Markdown table.
  *
- *   sbconf-bench [--quick] [--json FILE] [--md FILE]
+ * --extra FILE merges the rows other benchmarks measured in the same
+ * `make bench` (the simulator, the dissector): a JSON array of objects with
+ * the same members plus optional "target" (text), "met" (bool) and "about"
+ * (one Markdown line explaining the row). A missing or malformed file is
+ * reported with its name and JSON path and the run fails (exit 65).
+ *
+ *   sbconf-bench [--quick] [--json FILE] [--md FILE] [--extra FILE]...
  */
 #define _POSIX_C_SOURCE 200809L
 #include <sodium.h>
@@ -23,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <cjson/cJSON.h>
 
 #include "common/error.h"
 #include "common/rng.h"
@@ -90,14 +98,14 @@ static void compare(const run_cfg *cfg, body_fn ours, void *octx, body_fn base, 
 /* ---- results ------------------------------------------------------------- */
 
 typedef struct result {
-  char name[32];
+  char name[64];
   double value, baseline, ratio;
   const char *unit;
   const char *target; /* human text, or NULL */
   bool met;
 } result;
 
-static result results[16];
+static result results[64];
 static int nresults;
 
 static void add_result(const char *name, double value, double baseline, double ratio,
@@ -112,6 +120,81 @@ static void add_result(const char *name, double value, double baseline, double r
   r->met = met;
   printf("%-18s %12.1f %-13s baseline %12.1f  ratio %.3f%s%s\n", name, value, unit, baseline,
          ratio, target ? (met ? "  meets " : "  MISSES ") : "", target ? target : "");
+}
+
+/* ---- rows measured elsewhere ------------------------------------------------ */
+
+static char *abouts[64];
+static int nabouts;
+
+static char *read_all(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 4096, len = 0;
+  char *buf = malloc(cap);
+  size_t n;
+  while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+    len += n;
+    if (len + 1 == cap) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb) free(buf);
+      buf = nb;
+    }
+  }
+  fclose(f);
+  if (buf) buf[len] = '\0';
+  return buf;
+}
+
+static int extra_fail(const char *path, const char *where, const char *what) {
+  fprintf(stderr, "sbconf-bench: %s: %s: %s\n", path, where, what);
+  return 65;
+}
+
+/* Appends the rows of one --extra file; 0, or 65 with a message. */
+static int load_extra(const char *path) {
+  char *text = read_all(path), where[48];
+  if (!text) return extra_fail(path, "$", "cannot read the file");
+  cJSON *root = cJSON_Parse(text);
+  free(text);
+  if (!cJSON_IsArray(root)) {
+    cJSON_Delete(root);
+    return extra_fail(path, "$", "not a JSON array of result rows");
+  }
+  int i = 0, rc = 0;
+  const cJSON *row;
+  cJSON_ArrayForEach(row, root) {
+    snprintf(where, sizeof where, "$[%d]", i++);
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(row, "name");
+    const cJSON *unit = cJSON_GetObjectItemCaseSensitive(row, "unit");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(row, "value");
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(row, "baseline");
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(row, "ratio");
+    const cJSON *target = cJSON_GetObjectItemCaseSensitive(row, "target");
+    const cJSON *met = cJSON_GetObjectItemCaseSensitive(row, "met");
+    const cJSON *about = cJSON_GetObjectItemCaseSensitive(row, "about");
+    if (!cJSON_IsString(name) || !cJSON_IsString(unit) || !cJSON_IsNumber(v) ||
+        !cJSON_IsNumber(b) || !cJSON_IsNumber(r)) {
+      rc = extra_fail(path, where, "needs string name and unit, numbers value, baseline, ratio");
+      break;
+    }
+    if ((target && !cJSON_IsString(target)) || (met && !cJSON_IsBool(met)) ||
+        (about && !cJSON_IsString(about)) || (target != NULL) != (met != NULL)) {
+      rc = extra_fail(path, where, "target (string) and met (bool) go together; about is a string");
+      break;
+    }
+    if (nresults == (int)(sizeof results / sizeof results[0])) {
+      rc = extra_fail(path, where, "too many result rows");
+      break;
+    }
+    add_result(name->valuestring, v->valuedouble, b->valuedouble, r->valuedouble,
+               strdup(unit->valuestring), target ? strdup(target->valuestring) : NULL,
+               met && cJSON_IsTrue(met));
+    if (about && nabouts < (int)(sizeof abouts / sizeof abouts[0]))
+      abouts[nabouts++] = strdup(about->valuestring);
+  }
+  cJSON_Delete(root);
+  return rc;
 }
 
 /* ---- AEAD seal ------------------------------------------------------------ */
@@ -401,8 +484,10 @@ static int write_json(const char *path) {
   fprintf(f, "[\n");
   for (int i = 0; i < nresults; i++) {
     const result *r = &results[i];
-    fprintf(f, "  {\"name\": \"%s\", \"value\": %.3f, \"unit\": \"%s\", \"baseline\": %.3f, \"ratio\": %.4f}%s\n",
-            r->name, r->value, r->unit, r->baseline, r->ratio, i + 1 < nresults ? "," : "");
+    fprintf(f, "  {\"name\": \"%s\", \"value\": %.3f, \"unit\": \"%s\", \"baseline\": %.3f, \"ratio\": %.4f",
+            r->name, r->value, r->unit, r->baseline, r->ratio);
+    if (r->target) fprintf(f, ", \"target\": \"%s\", \"met\": %s", r->target, r->met ? "true" : "false");
+    fprintf(f, "}%s\n", i + 1 < nresults ? "," : "");
   }
   fprintf(f, "]\n");
   return fclose(f);
@@ -442,11 +527,14 @@ static int write_md(const char *path, const run_cfg *cfg) {
           "  The target is that a huge jump costs no more than 1.1 times a step (the\n"
           "  window never walks the skipped numbers, SBRP-REPLAY-004). A ratio below 1\n"
           "  is expected: the jump resets two words, the step shifts them.\n");
+  for (int i = 0; i < nabouts; i++) fprintf(f, "- %s\n", abouts[i]);
   return fclose(f);
 }
 
 int main(int argc, char **argv) {
   const char *json = "reports/bench.json", *md = "reports/bench.md";
+  const char *extras[8];
+  int nextras = 0;
   run_cfg cfg = {.samples = 15, .min_s = 0.03};
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--quick")) {
@@ -456,8 +544,10 @@ int main(int argc, char **argv) {
       json = argv[++i];
     } else if (!strcmp(argv[i], "--md") && i + 1 < argc) {
       md = argv[++i];
+    } else if (!strcmp(argv[i], "--extra") && i + 1 < argc && nextras < 8) {
+      extras[nextras++] = argv[++i];
     } else {
-      fprintf(stderr, "usage: sbconf-bench [--quick] [--json FILE] [--md FILE]\n");
+      fprintf(stderr, "usage: sbconf-bench [--quick] [--json FILE] [--md FILE] [--extra FILE]...\n");
       return 2;
     }
   }
@@ -467,6 +557,10 @@ int main(int argc, char **argv) {
   bench_aead(&cfg, 16384);
   bench_handshake(&cfg);
   bench_replay_jump(&cfg);
+  for (int i = 0; i < nextras; i++) {
+    int rc = load_extra(extras[i]);
+    if (rc) return rc;
+  }
   if (write_json(json) != 0 || write_md(md, &cfg) != 0) {
     fprintf(stderr, "sbconf-bench: cannot write %s / %s\n", json, md);
     return 70;

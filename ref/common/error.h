@@ -11,7 +11,7 @@
  * Columns: enum name, value, text, requirement ID (or NULL),
  *          protocol code (0 if none), protocol name (or NULL).
  * Ranges: -1..-99 generic, -100 SBP, -200 RPC, -300 events, -400 SBRP wire,
- *         -450 SBRP crypto/endpoint, -500 auth.
+ *         -450 SBRP crypto/endpoint, -500 auth, -600 peer, -650 cloud.
  */
 #ifndef SB_COMMON_ERROR_H
 #define SB_COMMON_ERROR_H
@@ -93,6 +93,12 @@
     "UnsupportedVersion")                                                                       \
   X(SB_ERR_SBP_FRAME_ID, -129, "frameId is not 16 bytes (32 lowercase hex)", "SBP-WIRE-006",    \
     1002, "InvalidFrame")                                                                       \
+  X(SB_ERR_SBP_HS_UNEXPECTED, -130, "first frame is not a Handshake", "SBP-HS-002", 1000,       \
+    "ProtocolViolation")                                                                        \
+  X(SB_ERR_SBP_HS_TIMEOUT, -131, "no Handshake before the handshake timeout", "SBP-HS-010",      \
+    1000, "ProtocolViolation")                                                                  \
+  X(SB_ERR_SBP_HS_CLOSED, -132, "connection ended before the Handshake", "SBP-HS-010", 1000,    \
+    "ProtocolViolation")                                                                        \
                                                                                                 \
   /* RPC envelopes (rpc.md); protocol code = RPC code */                                        \
   X(SB_ERR_RPC_JSON, -200, "envelope is not a JSON text", "RPC-ENV-001", 1100,                  \
@@ -239,7 +245,29 @@
   X(SB_ERR_AUTH_PEEK_DID, -523, "presence token has no readable did (daemon SDK peek)",         \
     "AUTH-061", 400, "CloudApiError(400)")                                                      \
   X(SB_ERR_AUTH_DID_MISMATCH, -524, "supplied daemon ID differs from the token's did",          \
-    "AUTH-061", 400, "CloudApiError(400)")
+    "AUTH-061", 400, "CloudApiError(400)")                                                      \
+                                                                                                \
+  /* peer SDK (peer-runtime.md section 8); protocol name = the PeerErrorCode string */          \
+  X(SB_ERR_PEER_CLOSED, -600, "peer is closed", "PEER-ERR-001", 0, "peer_closed")               \
+  X(SB_ERR_PEER_METHOD_REGISTERED, -601, "RPC method already has a handler", "RPC-SDK-003", 0,  \
+    "rpc_method_already_registered")                                                            \
+  X(SB_ERR_PEER_RPC_CANCELLED, -602, "RPC call cancelled", "RPC-SDK-005", 0, "rpc_cancelled")   \
+  X(SB_ERR_PEER_RPC_TIMEOUT, -603, "no RPC response within the timeout", "RPC-SDK-002", 0,      \
+    "rpc_timeout")                                                                              \
+  X(SB_ERR_PEER_RPC_ERROR, -604, "the remote answered with an RpcError", "RPC-SDK-001", 0,      \
+    "rpc_error")                                                                                \
+  X(SB_ERR_PEER_BUFFER_OVERFLOW, -605, "RPC disconnect buffer would exceed its limit",          \
+    "PEER-BUF-002", 0, "buffer_overflow")                                                       \
+  X(SB_ERR_PEER_NOT_CONNECTED, -606, "peer is not active", "PEER-BUF-001", 0, "not_connected")  \
+  X(SB_ERR_PEER_SESSION_PAUSED, -607, "session is paused", "PEER-ERR-001", 0, "session_paused") \
+  X(SB_ERR_PEER_INVALID_STATE, -608, "operation not valid in this peer state", "PEER-SM-003",   \
+    0, "invalid_state")                                                                         \
+  X(SB_ERR_PEER_CANCELLED, -609, "operation cancelled", "PEER-SM-006", 0, "cancelled")          \
+  X(SB_ERR_PEER_REMOTE_FATAL, -610, "remote sent ErrorFrame 1000 or 1001", "SBP-ERR-001", 0,     \
+    NULL)                                                                                       \
+                                                                                                \
+  /* cloud SDK model (cloud.md); the parser reports line and reason */                          \
+  X(SB_ERR_CLOUD_PIN_TEXT, -650, "pin store text malformed", "CLOUD-090", 0, NULL)
 
 typedef enum sb_err {
   SB_OK = 0,

@@ -1,0 +1,6 @@
+-- A syntax error: the table is never closed.
+scenario {
+  name = "syntax error",
+  requirements = {},
+
+local world = sim.world {}

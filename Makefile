@@ -82,7 +82,7 @@ run: deps
 
 # Every test stage writes "passed failed skipped" to $(RESULTS)/<stage>;
 # tools/summary.sh adds them up and prints the closing line.
-STAGES := unit reqcov vectors schema broken doc clang dissector
+STAGES := unit reqcov vectors schema broken doc clang dissector scenarios
 
 test: deps
 	@$(MAKE) --no-print-directory all
@@ -162,10 +162,14 @@ BENCHBIN := $(BUILD)/sbconf-bench
 $(BENCHBIN): $(call obj,ref/bench/bench.c) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
+# The simulator's and the dissector's rows are measured first and merged
+# (--extra) into the one table, reports/bench.{json,md}.
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHBIN)
 	@mkdir -p reports
-	$(BENCHBIN) $(BENCH_ARGS)
+	@$(MAKE) --no-print-directory bench-sim
+	@$(MAKE) --no-print-directory bench-dissector
+	$(BENCHBIN) $(BENCH_ARGS) --extra $(BUILD)/bench-sim.json --extra $(BUILD)/bench-dissector.json
 
 # Sanitizers: a separate tree so the normal build stays untouched.
 asan: deps

@@ -485,7 +485,6 @@ void sim_link_send(sim_link *l, int dir, const uint8_t *bytes, size_t len, bool 
   }
   if (hold) {
     hold->held = m;
-    m->crafted = true;
     return;
   }
   enqueue(l, m, extra);

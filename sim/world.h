@@ -126,7 +126,6 @@ typedef struct sim_msg {
   sb_time_us at;  /* delivery time once scheduled */
   bool scheduled; /* an event will deliver it (false while the direction is stalled) */
   bool dead;      /* dropped: its event frees it without delivering */
-  bool crafted;   /* made by the adversary: not seen by wire rules again */
 } sim_msg;
 
 typedef enum sim_link_state {
@@ -355,8 +354,7 @@ struct sim_world {
   sim_link **links;    /* every link ever opened; id = index + 1 */
   size_t nlinks, links_cap;
   uint64_t events;     /* events run */
-  uint64_t instant_events;
-  sb_time_us instant;
+  uint64_t instant_events; /* events run at the current instant (livelock guard) */
   /* captures */
   sim_pcap *pcap;
   uint64_t pcap_next;  /* next usable capture timestamp */

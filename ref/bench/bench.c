@@ -25,6 +25,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <sodium.h>
 #include <stdbool.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,8 +119,11 @@ static void add_result(const char *name, double value, double baseline, double r
   r->unit = unit;
   r->target = target;
   r->met = met;
-  printf("%-18s %12.1f %-13s baseline %12.1f  ratio %.3f%s%s\n", name, value, unit, baseline,
-         ratio, target ? (met ? "  meets " : "  MISSES ") : "", target ? target : "");
+  if (isnan(ratio))
+    printf("%-18s %12.1f %-13s (no baseline)\n", name, value, unit);
+  else
+    printf("%-18s %12.1f %-13s baseline %12.1f  ratio %.3f%s%s\n", name, value, unit, baseline,
+           ratio, target ? (met ? "  meets " : "  MISSES ") : "", target ? target : "");
 }
 
 /* ---- rows measured elsewhere ------------------------------------------------ */
@@ -173,9 +177,13 @@ static int load_extra(const char *path) {
     const cJSON *target = cJSON_GetObjectItemCaseSensitive(row, "target");
     const cJSON *met = cJSON_GetObjectItemCaseSensitive(row, "met");
     const cJSON *about = cJSON_GetObjectItemCaseSensitive(row, "about");
+    /* A row without a baseline (a rate with nothing to compare it with)
+     * carries null baseline and ratio. */
+    bool no_base = cJSON_IsNull(b) && cJSON_IsNull(r);
     if (!cJSON_IsString(name) || !cJSON_IsString(unit) || !cJSON_IsNumber(v) ||
-        !cJSON_IsNumber(b) || !cJSON_IsNumber(r)) {
-      rc = extra_fail(path, where, "needs string name and unit, numbers value, baseline, ratio");
+        (!no_base && (!cJSON_IsNumber(b) || !cJSON_IsNumber(r)))) {
+      rc = extra_fail(path, where,
+                      "needs string name and unit, number value, numbers (or both null) baseline and ratio");
       break;
     }
     if ((target && !cJSON_IsString(target)) || (met && !cJSON_IsBool(met)) ||
@@ -187,7 +195,8 @@ static int load_extra(const char *path) {
       rc = extra_fail(path, where, "too many result rows");
       break;
     }
-    add_result(name->valuestring, v->valuedouble, b->valuedouble, r->valuedouble,
+    add_result(name->valuestring, v->valuedouble, no_base ? NAN : b->valuedouble,
+               no_base ? NAN : r->valuedouble,
                strdup(unit->valuestring), target ? strdup(target->valuestring) : NULL,
                met && cJSON_IsTrue(met));
     if (about && nabouts < (int)(sizeof abouts / sizeof abouts[0]))
@@ -484,8 +493,11 @@ static int write_json(const char *path) {
   fprintf(f, "[\n");
   for (int i = 0; i < nresults; i++) {
     const result *r = &results[i];
-    fprintf(f, "  {\"name\": \"%s\", \"value\": %.3f, \"unit\": \"%s\", \"baseline\": %.3f, \"ratio\": %.4f",
-            r->name, r->value, r->unit, r->baseline, r->ratio);
+    fprintf(f, "  {\"name\": \"%s\", \"value\": %.3f, \"unit\": \"%s\", ", r->name, r->value, r->unit);
+    if (isnan(r->ratio))
+      fprintf(f, "\"baseline\": null, \"ratio\": null");
+    else
+      fprintf(f, "\"baseline\": %.3f, \"ratio\": %.4f", r->baseline, r->ratio);
     if (r->target) fprintf(f, ", \"target\": \"%s\", \"met\": %s", r->target, r->met ? "true" : "false");
     fprintf(f, "}%s\n", i + 1 < nresults ? "," : "");
   }
@@ -506,8 +518,12 @@ static int write_md(const char *path, const run_cfg *cfg) {
           cfg->samples, cfg->min_s * 1e3);
   for (int i = 0; i < nresults; i++) {
     const result *r = &results[i];
-    fprintf(f, "| %s | %.1f | %.1f | %s | %.3f | %s%s |\n", r->name, r->value, r->baseline, r->unit,
-            r->ratio, r->target ? r->target : "-", r->target ? (r->met ? " (met)" : " (MISSED)") : "");
+    if (isnan(r->ratio))
+      fprintf(f, "| %s | %.1f | - | %s | - | %s%s |\n", r->name, r->value, r->unit,
+              r->target ? r->target : "-", r->target ? (r->met ? " (met)" : " (MISSED)") : "");
+    else
+      fprintf(f, "| %s | %.1f | %.1f | %s | %.3f | %s%s |\n", r->name, r->value, r->baseline, r->unit,
+              r->ratio, r->target ? r->target : "-", r->target ? (r->met ? " (met)" : " (MISSED)") : "");
   }
   fprintf(f,
           "\nWhat is measured:\n\n"

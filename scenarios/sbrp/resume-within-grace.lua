@@ -4,7 +4,7 @@
 scenario {
   name = "resumable daemon reconnects within grace",
   requirements = { "SBRP-RES-002", "SBRP-RES-003", "SBRP-RES-004", "SBRP-RES-006",
-                   "SBRP-RELAY-024", "SBRP-RELAY-026", "SBRP-CTRL-012" },
+                   "SBRP-RELAY-024", "SBRP-RELAY-026" },
   rows = { "SBRP-SM-R-005", "SBRP-SM-R-008", "SBRP-SM-R-011",
            "SBRP-SM-C-008", "SBRP-SM-C-011", "SBRP-SM-C-013",
            "SBRP-SM-D-006", "SBRP-SM-D-007", "SBRP-SM-D-009" },

@@ -303,7 +303,7 @@ void sbv_gen_requirements(sbv_gen *g, const char *outdir) {
   cJSON_AddStringToObject(root, "schema", "sideband-requirements/1");
   cJSON_AddStringToObject(root, "description",
                           "Requirement IDs of the specification digest with level and the "
-                          "status of their unit tests in ref/ (test, later, info).");
+                          "status of their unit tests in ref/ (test; scenario: covered by a scenario only; later; info).");
   cJSON *list = cJSON_AddArrayToObject(root, "requirements");
   for (size_t i = 0; i < gl.gl_pathc; i++) {
     FILE *f = fopen(gl.gl_pathv[i], "r");

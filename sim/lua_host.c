@@ -2078,7 +2078,8 @@ static void set_package_path(lua_State *L, const char *path) {
   else
     snprintf(dir, sizeof dir, ".");
   lua_getglobal(L, "package");
-  lua_pushfstring(L, "%s/?.lua;%s/lib/?.lua;%s/../lib/?.lua", dir, dir, dir);
+  /* helpers in scenarios/lib are found from scenarios/<layer>/ and scenarios/<layer>/<topic>/ */
+  lua_pushfstring(L, "%s/?.lua;%s/lib/?.lua;%s/../lib/?.lua;%s/../../lib/?.lua", dir, dir, dir, dir);
   lua_setfield(L, -2, "path");
   lua_pushliteral(L, "");
   lua_setfield(L, -2, "cpath");

@@ -1042,6 +1042,9 @@ static int l_node_index(lua_State *L) {
     char hex[65];
     if (sb_hex_encode(n->u.client.pin, 32, hex, sizeof hex) != 0) return 0;
     lua_pushstring(L, hex);
+  } else if (!strcmp(k, "token") && n->kind == SIM_CLIENT) {
+    if (!n->u.client.token) return 0;
+    lua_pushstring(L, n->u.client.token);
   } else if (!strcmp(k, "sessions") && n->kind == SIM_DAEMON) {
     lua_pushinteger(L, (lua_Integer)sb_sbrp_daemon_session_count(&n->u.daemon.m));
   } else if (!strcmp(k, "disk") && n->kind == SIM_DAEMON) {
@@ -1304,6 +1307,8 @@ static bool rec_matches(const sim_rec *r, const match *m) {
       if (m->what && !str_eq(r->what, m->what)) return false;
       if (m->has_code && r->code != m->code) return false;
       return true;
+    case SIM_REC_KEYS:
+      return !m->has_sid || (r->has_sid && r->sid == m->sid);
     default:
       return false;
   }
@@ -1801,6 +1806,27 @@ static int l_expect_no_delivery(lua_State *L) {
   return expect_none(L, h, &m, timeout_opt(L, h, 2, "expect.no_delivery", "during"), what);
 }
 
+/* expect.keys(node, {session=}): the node derived traffic keys (a `keys` record, one per
+ * handshake; the key log gets its line then). The only record kind on the OTHER cursor an
+ * expectation reads, so it has that cursor to itself. */
+static const char *const keys_keys[] = {"session", "timeout", "during", NULL};
+
+static int l_expect_keys(lua_State *L) {
+  match m;
+  host *h = expect_begin(L, 2, SIM_CUR_OTHER, &m);
+  match_options(L, 2, "expect.keys", keys_keys, &m);
+  const char *what = describe(L, "keys", 2);
+  return expect_record(L, h, &m, timeout_opt(L, h, 2, "expect.keys", "timeout"), what);
+}
+
+static int l_expect_no_keys(lua_State *L) {
+  match m;
+  host *h = expect_begin(L, 2, SIM_CUR_OTHER, &m);
+  match_options(L, 2, "expect.no_keys", keys_keys, &m);
+  const char *what = describe(L, "no_keys", 2);
+  return expect_none(L, h, &m, timeout_opt(L, h, 2, "expect.no_keys", "during"), what);
+}
+
 /* expect.link(node, what, {code=}): connect, upgrade, open, refused, close, closed. */
 static int l_expect_link(lua_State *L) {
   match m;
@@ -1977,6 +2003,8 @@ static void install(lua_State *L, host *h) {
                                       {"delivered", l_expect_delivered},
                                       {"no_delivery", l_expect_no_delivery},
                                       {"link", l_expect_link},
+                                      {"keys", l_expect_keys},
+                                      {"no_keys", l_expect_no_keys},
                                       {"state", l_expect_state},
                                       {"eq", l_expect_eq},
                                       {"truthy", l_expect_truthy},

@@ -132,6 +132,28 @@ static void skip_and_declaration_only_stop_early(void) {
   unlink(path);
 }
 
+/* expect.keys / expect.no_keys read the `keys` records (one per handshake and end). */
+static void keys_expectations_see_each_handshake(void) {
+  char path[256];
+  sim_scenario_result r;
+  const char ok[] = "scenario { name = 'k' }\n" SETUP
+                    "client:connect()\n"
+                    "expect.keys(daemon, { session = client })\n"
+                    "expect.keys(client, { session = client })\n"
+                    "expect.no_keys(client, { during = '1s' })\n";
+  SBT_CHECK(run(ok, NULL, &r, path, sizeof path) == SIM_PASS, "pass: %s", r.message ? r.message : "");
+  sim_scenario_result_free(&r);
+  unlink(path);
+  const char bad[] = "scenario { name = 'k' }\n" SETUP
+                     "client:connect()\n"
+                     "expect.no_keys(client, { during = '1s' })\n";
+  SBT_CHECK(run(bad, NULL, &r, path, sizeof path) == SIM_FAIL, "a handshake makes no_keys fail");
+  SBT_CHECK(r.message && strstr(r.message, "\"ev\":\"keys\""), "shows the keys record: %s",
+            r.message ? r.message : "(none)");
+  sim_scenario_result_free(&r);
+  unlink(path);
+}
+
 static void a_scenario_that_checks_nothing_fails(void) {
   char path[256];
   sim_scenario_result r;
@@ -144,4 +166,4 @@ static void a_scenario_that_checks_nothing_fails(void) {
 SBT_SUITE(sim_lua_host, "sim/lua_host", SBT_CASE(passing_scenario_reports_rows_and_requirements),
           SBT_CASE(failed_expectation_names_the_line_and_the_seed),
           SBT_CASE(broken_scripts_are_malformed_with_file_line), SBT_CASE(skip_and_declaration_only_stop_early),
-          SBT_CASE(a_scenario_that_checks_nothing_fails));
+          SBT_CASE(a_scenario_that_checks_nothing_fails), SBT_CASE(keys_expectations_see_each_handshake));

@@ -238,6 +238,7 @@ void sim_node_free(sim_node *n) {
     for (size_t i = 0; i < n->u.daemon.ndisk; i++) free(n->u.daemon.disk[i].bytes);
     free(n->u.daemon.disk);
   }
+  if (n->kind == SIM_CLIENT) free(n->u.client.token);
   free(n);
 }
 
@@ -335,6 +336,15 @@ static int fetch_token(sim_node *n, char *out, size_t cap) {
     sim_world_internal(w, "%s: the control plane could not mint a token: %s", n->name, sb_err_name(rc));
     if (cap) out[0] = '\0';
     return rc;
+  }
+  if (n->kind == SIM_CLIENT) { /* kept for scenarios (client.token) */
+    char *copy = malloc(len + 1);
+    if (copy) {
+      memcpy(copy, out, len);
+      copy[len] = '\0';
+      free(n->u.client.token);
+      n->u.client.token = copy;
+    }
   }
   sim_rec r = {.kind = SIM_REC_TOKEN, .peer = -1,
                .what = n->kind == SIM_CLIENT ? "session" : "presence",

@@ -327,6 +327,7 @@ struct sim_node {
       char daemon_id[256];
       bool has_pin; /* the pin store survives a crash */
       uint8_t pin[32];
+      char *token; /* the latest session token fetched (heap), NULL before the first */
     } client;
   } u;
 };

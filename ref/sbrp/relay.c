@@ -80,6 +80,7 @@ struct sb_sbrp_relay {
   uint8_t out[SB_SBRP_HEADER_BYTES + SB_SBRP_PING_MAX_BYTES + SB_SBRP_CONTROL_MIN_BYTES];
   char event[96]; /* transition event texts built at run time */
   char text[SB_SBRP_RELAY_DID_MAX + 96]; /* note texts built at run time (a did fits) */
+  sb_time_us jwks_at; /* when `cfg.keys` was last fetched (jwks_fetch set) */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -569,8 +570,31 @@ static int admit_daemon(sb_sbrp_relay *r, sb_time_us now, sb_sbrp_conn id, const
   return SB_OK;
 }
 
+/* Refetch the JWKS (AUTH-030..032); `why` goes to the note. Keeps the cache on failure. */
+static void jwks_refetch(sb_sbrp_relay *r, sb_time_us now, const char *why) {
+  sb_auth_jwk keys[SB_SBRP_RELAY_MAX_KEYS];
+  size_t n = 0;
+  int rc = r->cfg.jwks_fetch(r->cfg.jwks_ctx, now, keys, SB_SBRP_RELAY_MAX_KEYS, &n);
+  r->jwks_at = now;
+  if (rc == SB_OK && n > SB_SBRP_RELAY_MAX_KEYS) rc = SB_ERR_RANGE;
+  if (rc != SB_OK) {
+    snprintf(r->text, sizeof r->text, "JWKS fetch failed, %s: the cached keys stay", why);
+    note(r, 0, "jwks_fetch_failed", rc, r->text);
+    return;
+  }
+  memcpy(r->cfg.keys, keys, n * sizeof keys[0]);
+  r->cfg.nkeys = n;
+  snprintf(r->text, sizeof r->text, "JWKS fetched, %s: %zu key(s)", why, n);
+  note(r, 0, "jwks_fetched", 0, r->text);
+}
+
 int sb_sbrp_relay_upgrade(sb_sbrp_relay *r, sb_time_us now, sb_sbrp_conn conn,
                           const char *token, int *http_status) {
+  return sb_sbrp_relay_upgrade_at(r, now, conn, SB_AUTH_ROLE_NONE, token, http_status);
+}
+
+int sb_sbrp_relay_upgrade_at(sb_sbrp_relay *r, sb_time_us now, sb_sbrp_conn conn,
+                             sb_auth_role endpoint, const char *token, int *http_status) {
   if (!r || !http_status) return SB_ERR_ARG;
   *http_status = 0;
   run_due(r, now);
@@ -583,12 +607,29 @@ int sb_sbrp_relay_upgrade(sb_sbrp_relay *r, sb_time_us now, sb_sbrp_conn conn,
   sb_auth_verify_opts_init(&o, r->issuer, r->cfg.epoch_s + now / SB_TIME_US_PER_S);
   o.skew_s = r->cfg.skew_s;
   o.region = r->cfg.region;
+  o.expect_role = endpoint;
   sb_auth_claims cl;
   size_t len = token ? strnlen(token, SB_AUTH_TOKEN_MAX_CHARS + 1) : 0;
+  /* The JWKS cache: at most jwks_max_age old (AUTH-031) ... */
+  sb_time_us max_age = r->cfg.jwks_max_age ? r->cfg.jwks_max_age : SB_SBRP_RELAY_DEFAULT_JWKS_MAX_AGE;
+  if (r->cfg.jwks_fetch && now - r->jwks_at >= max_age)
+    jwks_refetch(r, now, "the cache reached its maximum age (AUTH-031)");
   int rc = sb_auth_token_verify(token, len, r->cfg.keys, r->cfg.nkeys, &o, &cl);
+  /* ... and refetched for a kid it does not hold (AUTH-032), not more often than jwks_refetch_min. */
+  sb_time_us min_gap = r->cfg.jwks_refetch_min ? r->cfg.jwks_refetch_min
+                                               : SB_SBRP_RELAY_DEFAULT_JWKS_REFETCH_MIN;
+  if (rc == SB_ERR_AUTH_KEY && r->cfg.jwks_fetch && now - r->jwks_at >= min_gap) {
+    sb_auth_claims_free(&cl);
+    jwks_refetch(r, now, "the token's kid is not cached (AUTH-032)");
+    rc = sb_auth_token_verify(token, len, r->cfg.keys, r->cfg.nkeys, &o, &cl);
+  }
   if (rc != SB_OK) {
     sb_auth_claims_free(&cl);
-    return refuse(r, http_status, SB_SBRP_RELAY_HTTP_UNAUTHORIZED, rc, 0, sb_err_str(rc));
+    /* The note names the failed step (AUTH-V01..V16) after its reason. */
+    const sb_err_info *info = sb_err_lookup(rc);
+    char why[160];
+    snprintf(why, sizeof why, "%s (%s)", sb_err_str(rc), info && info->req ? info->req : "?");
+    return refuse(r, http_status, SB_SBRP_RELAY_HTTP_UNAUTHORIZED, rc, 0, why);
   }
   admitted a;
   memset(&a, 0, sizeof a);
@@ -673,9 +714,19 @@ static void on_signal(sb_sbrp_relay *r, sb_time_us now, int slot, const sb_sbrp_
   int s = find_daemon_session(r, r->conns[slot].daemon, sid);
   sb_sbrp_relay_session_state st = s >= 0 ? r->sessions[s].state : SB_SBRP_RSESSION_NONE;
   if (v->signal.code == SB_SBRP_SIGNAL_READY) {
+    if (st == SB_SBRP_RSESSION_NONE || st == SB_SBRP_RSESSION_CLOSED) {
+      /* The daemon resumed a session the relay no longer holds (its ready
+       * came after the grace period, or its grace is longer than ours).
+       * Telling it now, with the non-terminal session_ended, lets it drop
+       * that session (D-005) before its first Data would draw the terminal
+       * session_not_found and cost every other session on the connection
+       * (E-SCEN-DAEMON-2). */
+      note(r, sid, "signal_stale", 0, "Signal(ready) for a session the relay no longer holds");
+      send_control(r, now, slot, SB_SBRP_CTRL_SESSION_ENDED, sid);
+      return;
+    }
     if (st != SB_SBRP_RSESSION_PENDING) {
-      note(r, sid, "signal_ignored", 0,
-           s >= 0 ? "Signal(ready) outside Pending" : "Signal(ready) for an unknown session");
+      note(r, sid, "signal_ignored", 0, "Signal(ready) outside Pending");
       return;
     }
     r->sessions[s].state = SB_SBRP_RSESSION_PAIRED; /* routing resumes */

@@ -851,9 +851,11 @@ static void client_drop_while_pending_sends_session_ended(void) {
   EXPECT_TRANS(1, "Pending", "Closed", "SBRP-SM-R-013");
   EXPECT_SENT(D2, 0, ctrl_hex(SB_SBRP_CTRL_SESSION_ENDED, 1));
   SBT_EQ_U64(closed(D2), 0); /* N */
-  /* The daemon's ready arriving late is ignored, nothing closes. */
+  /* The daemon's ready arriving late is answered with session_ended again
+   * (N: nothing closes), so the daemon drops the session (E-SCEN-DAEMON-2). */
   signal_from(SB_TIME_S(4), D2, 1, SB_SBRP_SIGNAL_READY, 0);
-  SBT_CHECK(find_note("signal_ignored") != NULL, "late ready noted");
+  SBT_CHECK(find_note("signal_stale") != NULL, "late ready noted");
+  EXPECT_SENT(D2, 1, ctrl_hex(SB_SBRP_CTRL_SESSION_ENDED, 1));
   SBT_EQ_U64(closed(D2), 0);
   stop();
 }
@@ -916,18 +918,34 @@ static void daemon_only_record_goes_back_to_none_on_daemon_drop(void) {
 /* ---- O-1 decisions: Signals and unknown sessions --------------------------------- */
 
 static void signal_ready_outside_pending_is_ignored(void) {
-  /* SBRP-RELAY-022 (decisions): ready in Paired or for an unknown SessionID
-   * is consumed with a note; nothing sent, nothing closed. */
+  /* SBRP-RELAY-022 (decisions): ready in Paired is consumed with a note;
+   * nothing sent, nothing closed. */
   config_defaults();
   start();
   pair(false, 1);
   signal_from(0, D1, 1, SB_SBRP_SIGNAL_READY, 0);
-  signal_from(0, D1, 99, SB_SBRP_SIGNAL_READY, 0);
   SBT_EQ_U64(count_kind(EV_SEND), 0);
   SBT_EQ_U64(count_kind(EV_CLOSE), 0);
   SBT_CHECK(sb_sbrp_relay_session_state_of(relay, 1) == S(PAIRED), "still Paired");
   const ev *n = find_note("signal_ignored");
   SBT_CHECK(n && n->sid == 1, "noted");
+  stop();
+}
+
+static void signal_ready_for_a_session_the_relay_lost_gets_session_ended(void) {
+  /* SBRP-RELAY-022 SBRP-CTRL-003 (E-SCEN-DAEMON-2): a ready for a SessionID
+   * the relay does not hold (expired, or never seen) is answered with the
+   * non-terminal session_ended for that SessionID; the connection stays,
+   * and the daemon's other sessions are untouched. */
+  config_defaults();
+  start();
+  pair(false, 1);
+  signal_from(0, D1, 99, SB_SBRP_SIGNAL_READY, 0);
+  EXPECT_SENT(D1, 0, ctrl_hex(SB_SBRP_CTRL_SESSION_ENDED, 99));
+  SBT_EQ_U64(count_kind(EV_CLOSE), 0);
+  SBT_CHECK(sb_sbrp_relay_session_state_of(relay, 1) == S(PAIRED), "the other session is still Paired");
+  const ev *n = find_note("signal_stale");
+  SBT_CHECK(n && n->sid == 99, "noted with its SessionID");
   stop();
 }
 
@@ -1171,6 +1189,103 @@ static void tables_full_give_503(void) {
   stop();
 }
 
+static void endpoint_of_one_role_refuses_the_other_role(void) {
+  /* AUTH-V10, errata E-AUTH-10: on an endpoint for one role a valid token of
+   * the other role is 401 SB_ERR_AUTH_ROLE_MISMATCH; NONE is the single fixed
+   * endpoint of AUTH-023, where the token's role decides. */
+  config_defaults();
+  start();
+  int rc = 0, status = 0;
+  rc = sb_sbrp_relay_upgrade_at(relay, 0, D1, SB_AUTH_ROLE_CLIENT, daemon_token(DID, false), &status);
+  SBT_EQ_U64(status, 401);
+  SBT_ERR_EQ(rc, SB_ERR_AUTH_ROLE_MISMATCH);
+  SBT_CHECK(!sb_sbrp_relay_daemon_online(relay, DID), "the daemon token admitted nothing");
+  SBT_OK(sb_sbrp_relay_upgrade_at(relay, 0, D1, SB_AUTH_ROLE_DAEMON, daemon_token(DID, false), &status));
+  SBT_EQ_U64(status, 101);
+  rc = sb_sbrp_relay_upgrade_at(relay, 0, C1, SB_AUTH_ROLE_DAEMON, client_token(DID, 7), &status);
+  SBT_EQ_U64(status, 401);
+  SBT_ERR_EQ(rc, SB_ERR_AUTH_ROLE_MISMATCH);
+  const ev *n = find_note("admission_refused");
+  SBT_CHECK(n && n->err == SB_ERR_AUTH_ROLE_MISMATCH && strstr(n->event, "(AUTH-V10)"),
+            "refusal noted with its step");
+  /* The refused client's sid was never used: admitted at the client endpoint. */
+  SBT_OK(sb_sbrp_relay_upgrade_at(relay, 0, C1, SB_AUTH_ROLE_CLIENT, client_token(DID, 7), &status));
+  SBT_EQ_U64(status, 101);
+  stop();
+}
+
+/* A JWKS endpoint the test controls: keys[0..jwks_n), fetch count. */
+static sb_auth_jwk jwks_keys[2];
+static size_t jwks_n, jwks_fetches;
+
+static int jwks_fetch(void *ctx, sb_time_us now, sb_auth_jwk *keys, size_t cap, size_t *n) {
+  (void)ctx;
+  (void)now;
+  jwks_fetches++;
+  if (jwks_n > cap) return SB_ERR_RANGE;
+  memcpy(keys, jwks_keys, jwks_n * sizeof keys[0]);
+  *n = jwks_n;
+  return SB_OK;
+}
+
+/* A client token issued at EPOCH + `at_s` (valid 120 s), signed by `key` under `kid`. */
+static const char *token_with_kid(const char *kid, const sb_auth_signing_key *key, uint64_t sid,
+                                  int64_t at_s) {
+  sb_auth_mint_claims c = client_claims(DID, sid);
+  c.iat = EPOCH + at_s;
+  c.exp = c.iat + 120;
+  char *b = tokbuf[tokk++ & 3];
+  size_t n = 0;
+  SBT_OK(sb_auth_token_mint(&c, kid, key, b, sizeof tokbuf[0], &n));
+  return b;
+}
+
+static void jwks_cache_refetches_for_age_and_unknown_kid(void) {
+  /* AUTH-031 (cache at most 5 min), AUTH-032 (refetch on an unknown kid, here
+   * at most every 10 s), AUTH-033 (two keys at once). The initial keys hold
+   * k1; the control plane then publishes k1 and k2. */
+  config_defaults();
+  cfg.jwks_fetch = jwks_fetch;
+  jwks_keys[0] = cfg.keys[0];
+  strcpy(jwks_keys[1].kid, "k2");
+  memcpy(jwks_keys[1].x, other_key.pk, 32);
+  jwks_keys[1].alg_eddsa = true;
+  jwks_n = 2;
+  jwks_fetches = 0;
+  start();
+  int rc = 0;
+  /* k1 is cached: no fetch. */
+  SBT_EQ_U64(upgrade(SB_TIME_S(5), C1, token_with_kid("k1", &issuer_key, 1, 5)), 101);
+  SBT_EQ_U64(jwks_fetches, 0);
+  /* k2 is not cached yet: one refetch (the last fetch, at 0, is 20 s old), then admitted. */
+  SBT_EQ_U64(upgrade(SB_TIME_S(20), C1 + 1, token_with_kid("k2", &other_key, 2, 20)), 101);
+  SBT_EQ_U64(jwks_fetches, 1);
+  const ev *n = find_note("jwks_fetched");
+  SBT_CHECK(n && strstr(n->event, "AUTH-032"), "noted as an unknown-kid refetch");
+  /* An unknown k3 5 s later: no refetch yet (10 s gap), 401; 10 s after the fetch, one more. */
+  SBT_EQ_U64(upgrade_at(SB_TIME_S(25), C1 + 2, token_with_kid("k3", &other_key, 3, 25), &rc), 401);
+  SBT_ERR_EQ(rc, SB_ERR_AUTH_KEY);
+  SBT_EQ_U64(jwks_fetches, 1);
+  SBT_EQ_U64(upgrade_at(SB_TIME_S(30), C1 + 2, token_with_kid("k3", &other_key, 4, 30), &rc), 401);
+  SBT_EQ_U64(jwks_fetches, 2);
+  /* k1 retired: still accepted from the cache until it is 5 min old (fetched at 30 s). */
+  jwks_keys[0] = jwks_keys[1];
+  jwks_n = 1;
+  SBT_EQ_U64(upgrade(SB_TIME_S(329), C1 + 3, token_with_kid("k1", &issuer_key, 5, 329)), 101);
+  SBT_EQ_U64(jwks_fetches, 2);
+  SBT_EQ_U64(upgrade_at(SB_TIME_S(330), C1 + 4, token_with_kid("k1", &issuer_key, 6, 330), &rc), 401);
+  SBT_ERR_EQ(rc, SB_ERR_AUTH_KEY);
+  SBT_EQ_U64(jwks_fetches, 3); /* the age refetch; no second one for the unknown kid */
+  SBT_EQ_U64(upgrade(SB_TIME_S(331), C1 + 5, token_with_kid("k2", &other_key, 7, 331)), 101);
+  SBT_EQ_U64(jwks_fetches, 3);
+  /* A failing fetch keeps the cached keys. */
+  jwks_n = 9;
+  SBT_EQ_U64(upgrade_at(SB_TIME_S(700), C1 + 6, token_with_kid("k2", &other_key, 8, 700), &rc), 101);
+  SBT_ERR_EQ(rc, SB_OK);
+  SBT_CHECK(find_note("jwks_fetch_failed") != NULL, "fetch failure noted");
+  stop();
+}
+
 SBT_SUITE(sbrp_relay, "sbrp/relay", SBT_CASE(upgrade_refuses_token_failures_with_401),
           SBT_CASE(daemon_connect_creates_the_daemon_only_record),
           SBT_CASE(first_client_pairs_from_daemon_only_later_ones_from_none),
@@ -1193,6 +1308,7 @@ SBT_SUITE(sbrp_relay, "sbrp/relay", SBT_CASE(upgrade_refuses_token_failures_with
           SBT_CASE(client_drop_while_paired_sends_session_ended),
           SBT_CASE(daemon_only_record_goes_back_to_none_on_daemon_drop),
           SBT_CASE(signal_ready_outside_pending_is_ignored),
+          SBT_CASE(signal_ready_for_a_session_the_relay_lost_gets_session_ended),
           SBT_CASE(daemon_frame_for_an_unknown_session_is_session_not_found),
           SBT_CASE(a_daemon_cannot_reach_another_daemons_session),
           SBT_CASE(second_handshake_init_for_a_live_session_is_forwarded),
@@ -1202,4 +1318,6 @@ SBT_SUITE(sbrp_relay, "sbrp/relay", SBT_CASE(upgrade_refuses_token_failures_with
           SBT_CASE(idle_connection_is_closed_without_control),
           SBT_CASE(daemon_reconnect_replaces_its_old_connection),
           SBT_CASE(close_codes_follow_the_decisions),
-          SBT_CASE(init_checks_its_arguments_and_names_states), SBT_CASE(tables_full_give_503))
+          SBT_CASE(init_checks_its_arguments_and_names_states), SBT_CASE(tables_full_give_503),
+          SBT_CASE(endpoint_of_one_role_refuses_the_other_role),
+          SBT_CASE(jwks_cache_refetches_for_age_and_unknown_kid))

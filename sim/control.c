@@ -36,6 +36,9 @@ static const sim_token_fault faults[] = {
     {"long_ttl", "AUTH-V14", false, "client token with exp - iat = 301 s"},
     {"bad_scp", "AUTH-V15", false, "scp is a string, not an array"},
     {"bad_lim", "AUTH-V16", false, "lim.concurrent_sessions is 0"},
+    {"other_role", "AUTH-V10", false,
+     "a valid token of the other role: a client gets a presence token (with its sid), a daemon a session token"},
+    {"old_key", "AUTH-V04", false, "signed with the first signing key (kid sim-cp-1), even after a rotation"},
     {NULL, NULL, false, NULL},
 };
 
@@ -55,18 +58,29 @@ int sim_control_init(sim_control *c, uint64_t world_seed, int64_t epoch_s) {
   c->epoch_s = epoch_s;
   int rc = key_from_stream(&c->key, world_seed, "control/signing");
   if (rc == 0) rc = key_from_stream(&c->rogue, world_seed, "control/rogue");
+  c->keys[0] = c->key;
+  c->nkeys = 1;
+  c->world_seed = world_seed;
   return rc;
 }
 
 /* 32 seed bytes from the world's stream `name`. */
-static int key_from_stream(sb_auth_signing_key *k, uint64_t world_seed, const char *name) {
+static int seed_from_stream(uint64_t world_seed, const char *name, uint8_t seed[32]) {
   sb_xoshiro x;
   sb_xoshiro_seed(&x, sim_stream_seed(world_seed, name));
   sb_rng rng = sb_xoshiro_rng(&x);
+  return sb_rng_bytes(&rng, seed, 32);
+}
+
+static int key_from_stream(sb_auth_signing_key *k, uint64_t world_seed, const char *name) {
   uint8_t seed[32];
-  int rc = sb_rng_bytes(&rng, seed, sizeof seed);
+  int rc = seed_from_stream(world_seed, name, seed);
   if (rc == 0) rc = sb_auth_signing_key_from_seed(k, seed);
   return rc;
+}
+
+int sim_control_signing_seed(uint64_t world_seed, uint8_t seed[32]) {
+  return seed_from_stream(world_seed, "control/signing", seed);
 }
 
 void sim_control_jwk(const sim_control *c, sb_auth_jwk *out) {
@@ -74,6 +88,41 @@ void sim_control_jwk(const sim_control *c, sb_auth_jwk *out) {
   snprintf(out->kid, sizeof out->kid, "%s", SIM_CONTROL_KID);
   memcpy(out->x, c->key.pk, sizeof out->x);
   out->alg_eddsa = true;
+}
+
+static void kid_of(size_t i, char *out, size_t cap) {
+  if (i == 0)
+    snprintf(out, cap, "%s", SIM_CONTROL_KID);
+  else
+    snprintf(out, cap, "sim-cp-%zu", i + 1);
+}
+
+void sim_control_jwks(const sim_control *c, sb_auth_jwk *keys, size_t cap, size_t *n) {
+  *n = 0;
+  for (size_t i = 0; i < c->nkeys && *n < cap; i++) {
+    if (c->retired[i]) continue;
+    sb_auth_jwk *k = &keys[(*n)++];
+    memset(k, 0, sizeof *k);
+    kid_of(i, k->kid, sizeof k->kid);
+    memcpy(k->x, c->keys[i].pk, sizeof k->x);
+    k->alg_eddsa = true;
+  }
+}
+
+int sim_control_rotate(sim_control *c, bool retire_old, const char **kid) {
+  static char kids[SIM_CONTROL_MAX_KEYS][16];
+  if (c->nkeys == SIM_CONTROL_MAX_KEYS) return SB_ERR_FULL;
+  size_t i = c->nkeys;
+  char stream[32];
+  snprintf(stream, sizeof stream, "control/signing/%zu", i + 1);
+  int rc = key_from_stream(&c->keys[i], c->world_seed, stream);
+  if (rc != 0) return rc;
+  c->nkeys++;
+  c->current = i;
+  for (size_t k = 0; retire_old && k < i; k++) c->retired[k] = true;
+  kid_of(i, kids[i], sizeof kids[i]);
+  if (kid) *kid = kids[i];
+  return 0;
 }
 
 int sim_control_register(sim_control *c, const char *did, const uint8_t identity_pub[32]) {
@@ -148,7 +197,9 @@ int sim_control_mint(const sim_control *c, const sim_token_request *req, char *o
     *len = 0;
     return 0;
   }
-  bool client = req->role == SB_AUTH_ROLE_CLIENT;
+  /* other_role: the token of the other role, for the same did (and the same sid). */
+  bool other_role = fault && !strcmp(fault, "other_role");
+  bool client = (req->role == SB_AUTH_ROLE_CLIENT) != other_role;
   static const char *const aud[] = {SB_AUTH_AUDIENCE};
   static const char *const other_aud[] = {"another-service"};
   static const char *const scp_create[] = {SB_AUTH_SCOPE_SESSION_CREATE};
@@ -162,22 +213,28 @@ int sim_control_mint(const sim_control *c, const sim_token_request *req, char *o
       .exp = now_s + (client ? SIM_CONTROL_SESSION_TTL_S : SIM_CONTROL_PRESENCE_TTL_S),
       .jti = req->jti,
       .ver = 1,
-      .sub = client ? req->sub : req->did,
-      .role = req->role,
+      .sub = client && req->sub ? req->sub : req->did,
+      .role = client ? SB_AUTH_ROLE_CLIENT : SB_AUTH_ROLE_DAEMON,
       .did = req->did,
-      .sid = client ? req->sid : 0,
+      .sid = client || other_role ? req->sid : 0,
   };
   if (client) {
     m.scp = scp_create;
     m.scp_count = 1;
-  } else if (req->resumable) {
+  } else if (req->resumable && !other_role) {
     m.scp = scp_resume;
     m.scp_count = 1;
   } else {
     m.scp = NULL; /* absent = [] : non-resumable (SBRP-RES-002) */
   }
-  const sb_auth_signing_key *key = &c->key;
-  const char *kid = SIM_CONTROL_KID;
+  const sb_auth_signing_key *key = &c->keys[c->current];
+  char current_kid[16];
+  kid_of(c->current, current_kid, sizeof current_kid);
+  const char *kid = current_kid;
+  if (fault && !strcmp(fault, "old_key")) {
+    key = &c->keys[0];
+    kid = SIM_CONTROL_KID;
+  }
   const char *header = NULL;
   if (fault) {
     if (!strcmp(fault, "wrong_aud")) m.aud = other_aud;
@@ -194,11 +251,10 @@ int sim_control_mint(const sim_control *c, const sim_token_request *req, char *o
     if (!strcmp(fault, "long_ttl")) m.exp = m.iat + 301;
     if (!strcmp(fault, "unknown_kid")) kid = "unknown-kid";
     if (!strcmp(fault, "bad_signature")) key = &c->rogue;
-    if (!strcmp(fault, "bad_typ"))
-      header = "{\"alg\":\"EdDSA\",\"typ\":\"JWT\",\"kid\":\"" SIM_CONTROL_KID "\"}";
-    if (!strcmp(fault, "no_kid")) header = "{\"alg\":\"EdDSA\",\"typ\":\"sbrp-relay+jwt\"}";
-    if (!strcmp(fault, "bad_alg"))
-      header = "{\"alg\":\"HS256\",\"typ\":\"sbrp-relay+jwt\",\"kid\":\"" SIM_CONTROL_KID "\"}";
+    /* Header faults (the kid, if any, is the signing key's, rotations included). */
+    if (!strcmp(fault, "bad_typ")) header = "JWT";
+    if (!strcmp(fault, "no_kid")) header = "no kid";
+    if (!strcmp(fault, "bad_alg")) header = "HS256";
   }
   int rc = sb_auth_token_mint(&m, kid, key, out, cap, len);
   if (rc != 0 || !fault) return rc;
@@ -209,9 +265,14 @@ int sim_control_mint(const sim_control *c, const sim_token_request *req, char *o
     char *tok = malloc(*len + 1);
     if (!tok) return SB_ERR_NOMEM;
     memcpy(tok, out, *len + 1);
-    rc = remint(tok, header ? header
-                            : "{\"alg\":\"EdDSA\",\"typ\":\"sbrp-relay+jwt\",\"kid\":\"" SIM_CONTROL_KID "\"}",
-                fault, key, out, cap, len);
+    bool hs256 = header && !strcmp(header, "HS256"), jwt = header && !strcmp(header, "JWT");
+    char hdr[128];
+    if (header && !strcmp(header, "no kid"))
+      snprintf(hdr, sizeof hdr, "{\"alg\":\"EdDSA\",\"typ\":\"sbrp-relay+jwt\"}");
+    else
+      snprintf(hdr, sizeof hdr, "{\"alg\":\"%s\",\"typ\":\"%s\",\"kid\":\"%s\"}",
+               hs256 ? "HS256" : "EdDSA", jwt ? "JWT" : "sbrp-relay+jwt", kid);
+    rc = remint(tok, hdr, fault, key, out, cap, len);
     free(tok);
     return rc;
   }

@@ -24,6 +24,8 @@
 #define SIM_CONTROL_ISSUER "https://control.sim.sbconf.invalid"
 #define SIM_CONTROL_KID "sim-cp-1"
 #define SIM_CONTROL_MAX_DAEMONS 32
+/* Signing keys a control plane can have had: the first, then one per rotation. */
+#define SIM_CONTROL_MAX_KEYS 4
 /* Room for any token minted here, "too_long" included. */
 #define SIM_CONTROL_TOKEN_MAX 8192
 /* Lifetimes: session tokens 120 s (AUTH TTL SHOULD), presence tokens 1 h. */
@@ -41,6 +43,12 @@ typedef struct sim_control {
   int64_t epoch_s;
   sim_control_daemon daemons[SIM_CONTROL_MAX_DAEMONS];
   size_t ndaemons;
+  /* Key rotation (sim_control_rotate): keys[0] is `key` (kid "sim-cp-1"), keys[i] has kid
+   * "sim-cp-<i+1>"; tokens are signed with keys[current]; retired keys leave the JWKS. */
+  sb_auth_signing_key keys[SIM_CONTROL_MAX_KEYS];
+  size_t nkeys, current;
+  bool retired[SIM_CONTROL_MAX_KEYS];
+  uint64_t world_seed;
 } sim_control;
 
 /* One token fault: its name, the validation step it breaks, and whether a
@@ -55,8 +63,22 @@ typedef struct sim_token_fault {
 /* Keys from the streams of `world_seed`; `epoch_s` is Unix time at virtual 0. */
 int sim_control_init(sim_control *c, uint64_t world_seed, int64_t epoch_s);
 
+/* The Ed25519 seed of the signing key (stream "control/signing"): another
+ * token issuer of the world (sim_cloud.h) signs with the same key. */
+int sim_control_signing_seed(uint64_t world_seed, uint8_t seed[32]);
+
 /* The JWKS entry the relay is configured with. */
 void sim_control_jwk(const sim_control *c, sb_auth_jwk *out);
+
+/* The JWKS the control plane publishes now (AUTH-030): every key not
+ * retired, oldest first (at most `cap`; `*n` the number). */
+void sim_control_jwks(const sim_control *c, sb_auth_jwk *keys, size_t cap, size_t *n);
+
+/* Rotate the signing key: a new key (stream "control/signing/<n>", kid
+ * "sim-cp-<n>") signs every token from now on; with `retire_old` the older
+ * keys leave the JWKS, else they stay published (AUTH-033). SB_ERR_FULL after
+ * SIM_CONTROL_MAX_KEYS - 1 rotations. `*kid` (may be NULL) gets the new kid. */
+int sim_control_rotate(sim_control *c, bool retire_old, const char **kid);
 
 /* Register daemon `did` with its identity public key (D-001): SB_ERR_EXISTS
  * if the ID is taken, SB_ERR_FULL, SB_ERR_RANGE if it is too long. */

@@ -69,8 +69,17 @@ static sim_world *need_world(lua_State *L, host *h) {
   return h->w;
 }
 
-/* Raise the internal-error sentinel if the world stopped on one. */
+static void fail_expect(lua_State *L, host *h, const char *what, sim_buf *detail);
+
+/* Raise the internal-error sentinel if the world stopped on one; fail the
+ * scenario at a violation of the layer invariant (sim_peer.h). */
 static void check_internal(lua_State *L, host *h) {
+  if (h->w && h->w->violation[0]) {
+    sim_buf detail = {0};
+    sim_buf_printf(&detail, "  %s\n", h->w->violation);
+    h->w->violation[0] = '\0';
+    fail_expect(L, h, "the layer invariant (SBP bytes delivered as sent)", &detail);
+  }
   if (!h->w || !h->w->internal[0]) return;
   char msg[400];
   snprintf(msg, sizeof msg, "internal error: %s", h->w->internal);
@@ -259,6 +268,8 @@ static const char *kind_name(sim_node_kind k) {
       return "daemon";
     case SIM_CLIENT:
       return "client";
+    case SIM_PEER:
+      return "peer";
   }
   return "?";
 }
@@ -643,7 +654,8 @@ static int l_world_relay(lua_State *L) {
   if (lua_isnoneornil(L, 2)) lua_newtable(L);
   luaL_checktype(L, 2, LUA_TTABLE);
   static const char *const known[] = {"grace", "rate_limit", "rate_window", "backpressure",
-                                      "idle_timeout", "max_sessions", "region", "skew", NULL};
+                                      "idle_timeout", "max_sessions", "region", "skew",
+                                      "endpoints", "jwks_cache", NULL};
   const char *f = "world:relay";
   check_options(L, 2, f, known);
   sim_relay_opts o;
@@ -656,6 +668,11 @@ static int l_world_relay(lua_State *L) {
   o.max_sessions = (uint32_t)opt_int(L, 2, f, "max_sessions", 0, 0, UINT32_MAX);
   o.region = opt_string(L, 2, f, "region", NULL);
   o.skew_s = (int)opt_int(L, 2, f, "skew", -1, -1, 30);
+  const char *ep = opt_string(L, 2, f, "endpoints", "one");
+  if (strcmp(ep, "one") && strcmp(ep, "split"))
+    luaL_error(L, "option 'endpoints' of %s is \"one\" or \"split\", not '%s'", f, ep);
+  o.split_endpoints = !strcmp(ep, "split");
+  o.jwks_max_age = opt_duration(L, 2, f, "jwks_cache", 0);
   sim_node *n = sim_world_add_relay(h->w, &o);
   if (!n) luaL_error(L, "%s", h->w->err);
   push_node(L, n);
@@ -801,6 +818,19 @@ static int l_world_partition(lua_State *L) {
   return 0;
 }
 
+/* world:rotate_key{ retire_old = false }: the control plane's new signing key. */
+static int l_world_rotate_key(lua_State *L) {
+  host *h = world_self(L);
+  bool retire = false;
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    static const char *const known[] = {"retire_old", NULL};
+    check_options(L, 2, "world:rotate_key", known);
+    retire = opt_bool(L, 2, "world:rotate_key", "retire_old", false);
+  }
+  return push_result(L, h, sim_world_rotate_key(h->w, retire));
+}
+
 static int l_world_heal(lua_State *L) {
   host *h = world_self(L);
   sim_node_heal(node_at(L, 2));
@@ -837,9 +867,10 @@ static sim_token_opts token_opts(lua_State *L, int idx, const char *fname) {
   sim_token_opts t = {0};
   if (lua_isnoneornil(L, idx)) return t;
   luaL_checktype(L, idx, LUA_TTABLE);
-  static const char *const known[] = {"token", "sid", NULL};
+  static const char *const known[] = {"token", "sid", "bearer", NULL};
   check_options(L, idx, fname, known);
   t.fault = opt_string(L, idx, fname, "token", NULL);
+  t.bearer = opt_bool(L, idx, fname, "bearer", false);
   if (t.fault && !sim_control_fault(t.fault)) {
     luaL_Buffer b;
     luaL_buffinit(L, &b);
@@ -936,6 +967,69 @@ static int l_node_ping(lua_State *L) {
   sb_sbrp_header_write(frame, SB_SBRP_PING, (uint32_t)plen, 0);
   memcpy(frame + SB_SBRP_HEADER_BYTES, p, plen);
   return push_result(L, get_host(L), sim_node_send_raw(n, frame, SB_SBRP_HEADER_BYTES + plen));
+}
+
+/* A sequence number at `idx`: an integer read as unsigned 64-bit (so the
+ * literal 0xffffffffffffffff is 2^64-1) or 16 hex digits. */
+static uint64_t seq_at(lua_State *L, int idx, const char *what) {
+  if (lua_isinteger(L, idx)) return (uint64_t)lua_tointeger(L, idx);
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    size_t n = 0;
+    const char *s = lua_tolstring(L, idx, &n);
+    uint8_t b[8];
+    size_t got = 0;
+    if (n == 16 && sb_hex_decode(s, n, b, sizeof b, &got) == 0 && got == 8) return sb_load_u64be(b);
+  }
+  luaL_error(L, "%s must be a sequence number: an integer or 16 hex digits (got %s)", what,
+             luaL_typename(L, idx));
+  return 0;
+}
+
+/* Test hooks: client:set_send_seq(n) / daemon:set_send_seq(client_or_sid, n). */
+static int l_node_set_send_seq(lua_State *L) {
+  sim_node *n = self_node(L);
+  uint64_t sid = 0;
+  int at = 2;
+  if (n->kind == SIM_DAEMON) sid = sid_at(L, at++, "daemon:set_send_seq's session");
+  else if (n->kind != SIM_CLIENT)
+    return luaL_error(L, "set_send_seq is for clients and daemons; '%s' is a %s", n->name, kind_name(n->kind));
+  uint64_t next = seq_at(L, at, "set_send_seq's number");
+  return push_result(L, get_host(L), sim_node_set_send_seq(n, sid, next));
+}
+
+/* client:forge_data{ seq =, direction =, data = } / daemon:forge_data(client_or_sid, {...}):
+ * the bytes of a Data frame sealed with the session's send key (counter untouched). */
+static int l_node_forge_data(lua_State *L) {
+  sim_node *n = self_node(L);
+  uint64_t sid = 0;
+  int at = 2;
+  if (n->kind == SIM_DAEMON) sid = sid_at(L, at++, "daemon:forge_data's session");
+  else if (n->kind != SIM_CLIENT)
+    return luaL_error(L, "forge_data is for clients and daemons; '%s' is a %s", n->name, kind_name(n->kind));
+  luaL_checktype(L, at, LUA_TTABLE);
+  static const char *const known[] = {"seq", "direction", "data", NULL};
+  check_options(L, at, "forge_data", known);
+  if (field(L, at, "seq") == LUA_TNIL) return luaL_error(L, "forge_data: 'seq' is required");
+  uint64_t seq = seq_at(L, -1, "option 'seq' of forge_data");
+  lua_pop(L, 1);
+  lua_Integer dir = opt_int(L, at, "forge_data", "direction", n->kind == SIM_CLIENT ? 1 : 2, 0, 0xffffffff);
+  size_t len = 0;
+  const char *data = "";
+  if (field(L, at, "data") != LUA_TNIL) data = luaL_checklstring(L, -1, &len);
+  lua_pop(L, 1);
+  if (len > SB_SBRP_MAX_FRAME - SB_SBRP_HEADER_BYTES - 28)
+    return luaL_error(L, "forge_data: %d bytes of data do not fit in one Data frame", (int)len);
+  host *h = get_host(L);
+  uint8_t *frame = malloc(SB_SBRP_MAX_FRAME);
+  if (!frame) return luaL_error(L, "out of memory");
+  size_t flen = 0;
+  int rc = sim_node_forge_data(n, sid, (uint32_t)dir, seq, (const uint8_t *)data, len, frame,
+                               SB_SBRP_MAX_FRAME, &flen);
+  if (rc == 0) lua_pushlstring(L, (const char *)frame, flen);
+  free(frame);
+  if (rc != 0) return push_result(L, h, rc);
+  check_internal(L, h);
+  return 1;
 }
 
 static int dir_arg(lua_State *L, int idx) {
@@ -1254,6 +1348,12 @@ static int cursor_of(const sim_rec *r) {
       return SIM_CUR_DELIVER;
     case SIM_REC_LINK:
       return SIM_CUR_LINK;
+    case SIM_REC_API:
+      return SIM_CUR_API;
+    case SIM_REC_SBP:
+      return r->sent ? SIM_CUR_SBP_SENT : SIM_CUR_SBP_RECV;
+    case SIM_REC_PEER:
+      return SIM_CUR_PEER;
     default:
       return SIM_CUR_OTHER;
   }
@@ -1389,7 +1489,7 @@ static void fail_expect(lua_State *L, host *h, const char *what, sim_buf *detail
   if (h->w) trace_expect(h, false, what, at);
   set_message(h, msg.s);
   sim_buf_free(&msg);
-  sim_buf_free(detail);
+  if (detail) sim_buf_free(detail); /* expect.truthy has no detail */
   stop(L, &STOP_FAIL);
 }
 
@@ -1510,6 +1610,22 @@ static int expect_none(lua_State *L, host *h, const match *m, sb_time_us during,
   return 0;
 }
 
+/* Push a description of the value at `idx` that never shows an address
+ * (tables, functions and bare userdata would print as "table: 0x..."), so
+ * traces stay the same from run to run. */
+static const char *stable_tostring(lua_State *L, int idx) {
+  int t = lua_type(L, idx);
+  bool named = t == LUA_TUSERDATA && luaL_getmetafield(L, idx, "__tostring") != LUA_TNIL;
+  if (named) lua_pop(L, 1);
+  if (t == LUA_TTABLE) {
+    lua_pushliteral(L, "{...}");
+    return lua_tostring(L, -1);
+  }
+  if (t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TLIGHTUSERDATA || (t == LUA_TUSERDATA && !named))
+    return lua_pushfstring(L, "<%s>", luaL_typename(L, idx));
+  return luaL_tolstring(L, idx, NULL);
+}
+
 static void describe_call(lua_State *L, const char *fname, int nargs, sim_buf *out) {
   sim_buf_printf(out, "expect.%s(", fname);
   while (nargs > 0 && lua_isnoneornil(L, nargs)) nargs--;
@@ -1551,13 +1667,13 @@ static void describe_call(lua_State *L, const char *fname, int nargs, sim_buf *o
           lua_pop(L, 1);
           continue;
         }
-        const char *v = luaL_tolstring(L, -1, NULL);
+        const char *v = stable_tostring(L, lua_gettop(L));
         sim_buf_printf(out, "%s%s=%s", (k || len) ? ", " : "", keys[k], v);
         lua_pop(L, 2);
       }
       sim_buf_add(out, "}", 1);
     } else {
-      sim_buf_printf(out, "%s", luaL_tolstring(L, i, NULL));
+      sim_buf_printf(out, "%s", stable_tostring(L, i));
       lua_pop(L, 1);
     }
   }
@@ -1613,7 +1729,7 @@ static void match_options(lua_State *L, int idx, const char *fname, const char *
   m->text = opt_string(L, idx, fname, "text", NULL);
   if (field(L, idx, "seq") != LUA_TNIL) {
     m->has_seq = true;
-    m->seq = (uint64_t)luaL_checkinteger(L, -1);
+    m->seq = seq_at(L, -1, "option 'seq'");
   }
   lua_pop(L, 1);
   if (field(L, idx, "len") != LUA_TNIL) {
@@ -1914,6 +2030,105 @@ static int l_expect_truthy(lua_State *L) {
   return 0;
 }
 
+/* ---- for the binding files of the layers above (lua_host.h) ------------------------------------ */
+
+sim_world *sim_lua_world(lua_State *L) { return need_world(L, get_host(L)); }
+
+sim_node *sim_lua_node(lua_State *L, int idx) { return node_at(L, idx); }
+
+void sim_lua_push_node(lua_State *L, sim_node *n) { push_node(L, n); }
+
+void sim_lua_check_options(lua_State *L, int idx, const char *fname, const char *const *known) {
+  check_options(L, idx, fname, known);
+}
+
+sb_time_us sim_lua_duration(lua_State *L, int idx, const char *what) { return duration_at(L, idx, what); }
+
+int sim_lua_result(lua_State *L, int rc) { return push_result(L, get_host(L), rc); }
+
+sb_time_us sim_lua_timeout(lua_State *L, int idx, const char *fname, const char *key) {
+  return timeout_opt(L, get_host(L), idx, fname, key);
+}
+
+const char *sim_lua_describe(lua_State *L, const char *fname, int nargs) { return describe(L, fname, nargs); }
+
+typedef struct ext_pred {
+  bool (*pred)(void *ctx);
+  void *ctx;
+} ext_pred;
+
+static bool ext_pred_holds(lua_State *L, host *h, void *ctx) {
+  (void)L;
+  (void)h;
+  ext_pred *p = ctx;
+  return p->pred(p->ctx);
+}
+
+bool sim_lua_run_until(lua_State *L, bool (*pred)(void *ctx), void *ctx, sb_time_us timeout) {
+  host *h = get_host(L);
+  ext_pred p = {pred, ctx};
+  bool held = run_until(L, h, ext_pred_holds, &p, need_world(L, h)->now + timeout);
+  check_internal(L, h);
+  return held;
+}
+
+typedef struct ext_seek {
+  sim_lua_match_fn match;
+  void *ctx;
+  int node;
+  size_t scan, at;
+} ext_seek;
+
+static bool ext_seek_pred(lua_State *L, host *h, void *ctx) {
+  (void)L;
+  ext_seek *s = ctx;
+  for (; s->scan < h->w->trace.n; s->scan++) {
+    const sim_rec *r = &h->w->trace.recs[s->scan];
+    if (r->node == s->node && s->match(r, s->ctx)) {
+      s->at = s->scan;
+      return true;
+    }
+  }
+  return false;
+}
+
+size_t sim_lua_expect(lua_State *L, sim_node *n, int cursor, sim_lua_match_fn accept, void *ctx,
+                      sb_time_us timeout, bool negative, const char *what) {
+  host *h = get_host(L);
+  need_world(L, h);
+  ext_seek s = {accept, ctx, n->index, n->cursor[cursor], 0};
+  size_t from = s.scan;
+  bool found = run_until(L, h, ext_seek_pred, &s, h->w->now + timeout);
+  if (found != negative) {
+    if (found) n->cursor[cursor] = s.at + 1;
+    pass_expect(L, h, what);
+    return found ? s.at : SIZE_MAX;
+  }
+  sim_buf detail = {0};
+  if (found) {
+    sim_buf line = {0};
+    sim_trace_format(&h->w->trace, s.at, &line);
+    sim_buf_printf(&detail, "  but the trace has:\n    %s\n", line.s);
+    sim_buf_free(&line);
+  } else {
+    char d[32];
+    sim_duration_format(timeout, d, sizeof d);
+    sim_buf_printf(&detail, "  no matching record within %s of virtual time\n", d);
+    trace_excerpt(h, n->index, from, 15, &detail);
+  }
+  fail_expect(L, h, what, &detail);
+  return SIZE_MAX;
+}
+
+void sim_lua_pass(lua_State *L, const char *what) { pass_expect(L, get_host(L), what); }
+
+_Noreturn void sim_lua_fail(lua_State *L, const char *what, const char *detail) {
+  sim_buf b = {0};
+  if (detail) sim_buf_printf(&b, "%s", detail);
+  fail_expect(L, get_host(L), what, detail ? &b : NULL);
+  abort(); /* fail_expect does not return */
+}
+
 /* ---- installing the API -------------------------------------------------------------------- */
 
 static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction index,
@@ -1959,7 +2174,8 @@ static void install(lua_State *L, host *h) {
                                      {"advance", l_world_advance},   {"settle", l_world_settle},
                                      {"wire", l_world_wire},         {"partition", l_world_partition},
                                      {"heal", l_world_heal},         {"node", l_world_node},
-                                     {"note", l_world_note},         {NULL, NULL}};
+                                     {"note", l_world_note},         {"rotate_key", l_world_rotate_key},
+                                     {NULL, NULL}};
   new_class(L, "sim.world", world_m, l_world_index, l_world_tostring);
   static const luaL_Reg node_m[] = {{"connect", l_node_connect},
                                     {"reconnect", l_node_reconnect},
@@ -1978,6 +2194,8 @@ static void install(lua_State *L, host *h) {
                                     {"corrupt_disk", l_node_corrupt_disk},
                                     {"session_state", l_node_session_state},
                                     {"daemon_online", l_node_daemon_online},
+                                    {"set_send_seq", l_node_set_send_seq},
+                                    {"forge_data", l_node_forge_data},
                                     {NULL, NULL}};
   new_class(L, "sim.node", node_m, l_node_index, l_node_tostring);
   static const luaL_Reg wire_m[] = {{"inject", l_wire_inject},   {"duplicate", l_wire_duplicate},
@@ -2011,6 +2229,8 @@ static void install(lua_State *L, host *h) {
                                       {NULL, NULL}};
   luaL_newlib(L, expect_f);
   lua_setglobal(L, "expect");
+  sim_lua_cloud_install(L); /* world:cloud{}, expect.api (lua_cloud.c) */
+  sim_lua_peer_install(L);  /* world:peer{}, world:peer_server{}, expect.rpc ... (lua_peer.c) */
 
   /* No wall time in scenarios (determinism), no exit behind the runner's back. */
   lua_getglobal(L, "os");
@@ -2173,6 +2393,11 @@ sim_outcome sim_scenario_run(const char *path, const sim_run_opts *o, sim_scenar
       snprintf(msg, sizeof msg, "internal error: %s", h.w->internal);
       res->message = sim_xstrdup(msg);
       out = SIM_INTERNAL;
+    } else if (h.w && h.w->violation[0]) {
+      char msg[700];
+      snprintf(msg, sizeof msg, "%s: the layer invariant failed: %s\n", path, h.w->violation);
+      res->message = sim_xstrdup(msg);
+      out = SIM_FAIL;
     } else {
       out = check_declared(&h);
     }

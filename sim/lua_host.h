@@ -18,9 +18,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <lua.h>
+
 #include "common/time.h"
 #include "keylog.h"
 #include "pcap.h"
+#include "world.h"
 
 /* The seed a run uses when neither --seed nor the scenario names one. */
 #define SIM_DEFAULT_SEED UINT64_C(1)
@@ -74,5 +77,45 @@ void sim_scenario_result_free(sim_scenario_result *res);
 
 /* "pass", "fail", "skip", "malformed", "internal". */
 const char *sim_outcome_name(sim_outcome o);
+
+/* ---- for the binding files of the layers above (lua_cloud.c, ...) ----------
+ * They install their functions from sim_lua_*_install (called at the end of
+ * the host's own install) and use these so that options, nodes, broken
+ * scripts and expectations behave exactly as the host's own. */
+
+/* The world (a broken script if sim.world{} was not called yet). */
+sim_world *sim_lua_world(lua_State *L);
+/* The node at `idx` (a node value or a name) / push a node value. */
+sim_node *sim_lua_node(lua_State *L, int idx);
+void sim_lua_push_node(lua_State *L, sim_node *n);
+/* Refuse unknown keys of option table `idx` (NULL-ended `known`). */
+void sim_lua_check_options(lua_State *L, int idx, const char *fname, const char *const *known);
+/* A duration string at `idx` ("250ms"); `what` names it in messages. */
+sb_time_us sim_lua_duration(lua_State *L, int idx, const char *what);
+/* An action's result: true, or false, the error's name and text; stops on an internal error. */
+int sim_lua_result(lua_State *L, int rc);
+/* Option `key` (a duration) of table `idx`, else the world's expectation timeout. */
+sb_time_us sim_lua_timeout(lua_State *L, int idx, const char *fname, const char *key);
+/* "expect.<fname>(args...)" of the current call, kept on the Lua stack. */
+const char *sim_lua_describe(lua_State *L, const char *fname, int nargs);
+/* Run the world until pred(ctx) holds or `timeout` of virtual time passed; true if it held. */
+bool sim_lua_run_until(lua_State *L, bool (*pred)(void *ctx), void *ctx, sb_time_us timeout);
+/* An expectation on node `n`'s records of kind `cursor` (SIM_CUR_*) after
+ * its cursor: wait up to `timeout` for one `match` accepts, pass and move
+ * the cursor past it (its index is returned), or fail the scenario with
+ * `what`; `accept` sees every record of the node, whatever its kind; `negative`: pass if none appears during `timeout` (SIZE_MAX
+ * returned, the cursor stays). */
+typedef bool (*sim_lua_match_fn)(const sim_rec *r, void *ctx);
+size_t sim_lua_expect(lua_State *L, sim_node *n, int cursor, sim_lua_match_fn accept, void *ctx,
+                      sb_time_us timeout, bool negative, const char *what);
+/* Record a passed expectation `what` (the trace and the count), for
+ * expectations that wait on something other than one record. */
+void sim_lua_pass(lua_State *L, const char *what);
+/* Fail the scenario like an expectation (`detail` lines may be NULL). */
+_Noreturn void sim_lua_fail(lua_State *L, const char *what, const char *detail);
+
+/* The installers of those binding files. */
+void sim_lua_cloud_install(lua_State *L); /* lua_cloud.c */
+void sim_lua_peer_install(lua_State *L);  /* lua_peer.c */
 
 #endif

@@ -141,15 +141,30 @@ static void keys_expectations_see_each_handshake(void) {
                     "expect.keys(daemon, { session = client })\n"
                     "expect.keys(client, { session = client })\n"
                     "expect.no_keys(client, { during = '1s' })\n";
-  SBT_CHECK(run(ok, NULL, &r, path, sizeof path) == SIM_PASS, "pass: %s", r.message ? r.message : "");
+  sim_outcome o = run(ok, NULL, &r, path, sizeof path);
+  SBT_CHECK(o == SIM_PASS, "pass: %s", r.message ? r.message : "");
   sim_scenario_result_free(&r);
   unlink(path);
   const char bad[] = "scenario { name = 'k' }\n" SETUP
                      "client:connect()\n"
                      "expect.no_keys(client, { during = '1s' })\n";
-  SBT_CHECK(run(bad, NULL, &r, path, sizeof path) == SIM_FAIL, "a handshake makes no_keys fail");
+  o = run(bad, NULL, &r, path, sizeof path);
+  SBT_CHECK(o == SIM_FAIL, "a handshake makes no_keys fail");
   SBT_CHECK(r.message && strstr(r.message, "\"ev\":\"keys\""), "shows the keys record: %s",
             r.message ? r.message : "(none)");
+  sim_scenario_result_free(&r);
+  unlink(path);
+}
+
+/* A failing expect.truthy (no detail lines) is a failure with file:line, not a crash. */
+static void failed_truthy_is_reported(void) {
+  char path[256];
+  sim_scenario_result r;
+  const char text[] = "scenario { name = 't' }\n" SETUP "expect.truthy(1 > 2, 'one above two')\n";
+  sim_outcome o = run(text, NULL, &r, path, sizeof path);
+  SBT_CHECK(o == SIM_FAIL, "fail (got %s)", sim_outcome_name(o));
+  SBT_CHECK(r.message && strstr(r.message, ":6: expectation failed at t=10ms: expect.truthy(one above two)"),
+            "message: %s", r.message ? r.message : "(none)");
   sim_scenario_result_free(&r);
   unlink(path);
 }
@@ -166,4 +181,5 @@ static void a_scenario_that_checks_nothing_fails(void) {
 SBT_SUITE(sim_lua_host, "sim/lua_host", SBT_CASE(passing_scenario_reports_rows_and_requirements),
           SBT_CASE(failed_expectation_names_the_line_and_the_seed),
           SBT_CASE(broken_scripts_are_malformed_with_file_line), SBT_CASE(skip_and_declaration_only_stop_early),
-          SBT_CASE(a_scenario_that_checks_nothing_fails), SBT_CASE(keys_expectations_see_each_handshake));
+          SBT_CASE(a_scenario_that_checks_nothing_fails), SBT_CASE(keys_expectations_see_each_handshake),
+          SBT_CASE(failed_truthy_is_reported));

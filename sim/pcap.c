@@ -294,14 +294,15 @@ int sim_pcap_ws_open(sim_pcap_ws *ws, sim_pcap *p, unsigned cli_node, uint16_t c
   if (o->subprotocol)
     snprintf(proto, sizeof proto, "Sec-WebSocket-Protocol: %s\r\n", o->subprotocol);
   const char *target = o->target ? o->target : "/";
-  size_t cap = strlen(target) + 1024;
+  const char *extra = o->headers ? o->headers : "";
+  size_t cap = strlen(target) + strlen(extra) + 1024;
   char *req = malloc(cap);
   if (!req) return -1;
   int n = snprintf(req, cap,
                    "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                   "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n%s"
+                   "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n%s%s"
                    "User-Agent: sbconf-sim/1\r\n\r\n",
-                   target, o->host ? o->host : host, key, proto);
+                   target, o->host ? o->host : host, key, proto, extra);
   uint64_t ok = n > 0 && (size_t)n < cap
                     ? sim_pcap_tcp_send(&ws->tcp, true, (const uint8_t *)req, (size_t)n, t_us + 10)
                     : 0;

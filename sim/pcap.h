@@ -125,6 +125,7 @@ typedef struct sim_pcap_ws_options {
   const char *subprotocol; /* Sec-WebSocket-Protocol offered and accepted, or NULL */
   size_t fragment;         /* 0: one frame per message; else payload bytes per frame */
   uint32_t mss;            /* 0: SIM_PCAP_DEFAULT_MSS */
+  const char *headers;     /* more request header lines, each ending "\r\n" (e.g. Authorization), or NULL */
 } sim_pcap_ws_options;
 
 typedef struct sim_pcap_ws {

@@ -70,6 +70,10 @@ void sim_node_free(sim_node *n);
 /* Record a driver note on node `n` (machine "driver"). */
 void sim_node_note(sim_node *n, const char *what, int err, const char *text);
 
+/* Add a bare node of `kind` (its random streams and trace name set up):
+ * `name`, or `base`, `base2`, ... NULL with w->err set when refused. */
+sim_node *sim_world_add_node(sim_world *w, sim_node_kind kind, const char *name, const char *base);
+
 /* ---- capture time ---- */
 
 /* Timestamp for the next capture packets, and book-keeping after writing. */

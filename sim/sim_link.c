@@ -130,10 +130,15 @@ static void pcap_upgrade(sim_link *l, const char *token, int status) {
   if (!w->pcap) return;
   uint64_t t = sim_world_pcap_time(w), before = w->pcap->packets;
   size_t tlen = strlen(token);
-  char *target = sim_xmalloc(tlen + 16);
-  snprintf(target, tlen + 16, "/?token=%s", token);
+  char *target = sim_xmalloc(tlen + 16), *auth = sim_xmalloc(tlen + 32);
+  /* AUTH-020: ?token= (the default); AUTH-021: Authorization: Bearer */
+  if (l->bearer)
+    snprintf(target, tlen + 16, "/");
+  else
+    snprintf(target, tlen + 16, "/?token=%s", token);
+  snprintf(auth, tlen + 32, "Authorization: Bearer %s\r\n", token);
   if (status == 101) {
-    sim_pcap_ws_options o = {.target = target};
+    sim_pcap_ws_options o = {.target = target, .headers = l->bearer ? auth : NULL};
     if (sim_pcap_ws_open(&l->ws, w->pcap, l->node->addr, opener_port(l), l->relay->addr,
                          SIM_CAPTURE_RELAY_PORT, &o, mask_rng(l), t) == 0)
       l->in_pcap = true;
@@ -152,9 +157,9 @@ static void pcap_upgrade(sim_link *l, const char *token, int status) {
       sim_buf_printf(&req,
                      "GET %s HTTP/1.1\r\nHost: %u.%u.%u.%u:%u\r\nUpgrade: websocket\r\n"
                      "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
-                     "Sec-WebSocket-Version: 13\r\n\r\n",
+                     "Sec-WebSocket-Version: 13\r\n%s\r\n",
                      target, ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255,
-                     SIM_CAPTURE_RELAY_PORT, key64);
+                     SIM_CAPTURE_RELAY_PORT, key64, l->bearer ? auth : "");
       sim_pcap_tcp_send(&tcp, true, (const uint8_t *)req.s, req.len, t + 3);
       sim_buf_reset(&req);
       const char *reason = status == 401   ? "Unauthorized"
@@ -169,6 +174,7 @@ static void pcap_upgrade(sim_link *l, const char *token, int status) {
     }
   }
   free(target);
+  free(auth);
   sim_world_pcap_done(w, t, before);
 }
 

@@ -17,6 +17,7 @@
 #include "sbrp/handshake.h"
 #include "sbrp/payload.h"
 #include "sim_internal.h"
+#include "sim_peer.h"
 
 /* ---- helpers -------------------------------------------------------------------- */
 
@@ -63,6 +64,20 @@ static sim_link *link_by_conn(sim_node *n, sb_sbrp_conn conn) {
 
 /* ---- machine callbacks (sbrp/machine.h) -------------------------------------------- */
 
+/* The layer invariant (sim_peer.h) keys each Data plaintext by its sequence
+ * number: that of the Data frame a client or daemon machine just sealed, and
+ * of the one being handed to its machine (one thread, no reentry). */
+static bool g_sent_data, g_recv_data;
+static uint64_t g_sent_seq, g_recv_seq;
+
+static bool data_seq(const uint8_t *frame, size_t len, uint64_t *seq) {
+  if (len < 1 || frame[0] != SB_SBRP_DATA) return false;
+  sim_frame_info fi;
+  sim_frame_describe(frame, len, &fi);
+  *seq = fi.seq;
+  return fi.has_seq;
+}
+
 static void io_send(void *ctx, sb_sbrp_conn conn, const uint8_t *frame, size_t len) {
   sim_node *n = ctx;
   sim_link *l = link_by_conn(n, conn);
@@ -70,12 +85,15 @@ static void io_send(void *ctx, sb_sbrp_conn conn, const uint8_t *frame, size_t l
     sim_node_note(n, "send_unknown_conn", 0, "frame sent on a connection that does not exist");
     return;
   }
+  if (n->kind != SIM_RELAY && data_seq(frame, len, &g_sent_seq)) g_sent_data = true;
   sim_link_send(l, n->kind == SIM_RELAY ? SIM_DOWN : SIM_UP, frame, len, false);
 }
 
 static void io_open(void *ctx, const char *token) {
   sim_node *n = ctx;
   n->link = sim_link_open(n, token);
+  n->link->bearer = n->bearer_next;
+  n->bearer_next = false;
   n->opening = true;
 }
 
@@ -94,6 +112,7 @@ static void io_deliver(void *ctx, uint64_t sid, const uint8_t *data, size_t len)
   sim_rec r = {.kind = SIM_REC_DELIVER, .peer = -1, .has_sid = true, .sid = sid,
                .bytes = (uint8_t *)data, .len = len};
   node_trace(n, &r);
+  if (g_recv_data) sim_invariant_delivered(n, sid, g_recv_seq, data, len);
   if (n->app.deliver) n->app.deliver(n->app.ctx, n, sid, data, len);
 }
 
@@ -103,6 +122,7 @@ static void io_transition(void *ctx, const sb_sbrp_transition *t) {
                .has_sid = t->session_id != 0, .sid = t->session_id, .from = (char *)t->from,
                .to = (char *)t->to, .event = (char *)t->event, .row = (char *)t->row};
   node_trace(n, &r);
+  if (n->app.transition) n->app.transition(n->app.ctx, n, t);
 }
 
 static void io_note(void *ctx, const sb_sbrp_note *nt) {
@@ -230,8 +250,15 @@ static void node_add(sim_world *w, sim_node *n) {
   sim_trace_set_name(&w->trace, n->index, n->name);
 }
 
+sim_node *sim_world_add_node(sim_world *w, sim_node_kind kind, const char *name, const char *base) {
+  sim_node *n = node_new(w, kind, name, base);
+  if (n) node_add(w, n);
+  return n;
+}
+
 void sim_node_free(sim_node *n) {
   if (!n) return;
+  sim_peer_node_free(n);
   sim_wire_free_all(n);
   if (n->kind == SIM_RELAY) free(n->u.relay.mem);
   if (n->kind == SIM_DAEMON) {
@@ -247,6 +274,13 @@ void sim_node_set_app(sim_node *n, const sim_app *app) {
     n->app = *app;
   else
     memset(&n->app, 0, sizeof n->app);
+}
+
+void sim_node_set_hooks(sim_node *n, const sim_node_hooks *h) {
+  if (h)
+    n->hooks = *h;
+  else
+    memset(&n->hooks, 0, sizeof n->hooks);
 }
 
 void sim_relay_opts_default(sim_relay_opts *o) {
@@ -270,6 +304,13 @@ void sim_client_opts_default(sim_client_opts *o) {
   o->backoff.mode = SB_PEER_RETRY_ON_ERROR;
 }
 
+/* The relay's JWKS fetch (AUTH-030): the control plane's current JWKS. */
+static int relay_jwks_fetch(void *ctx, sb_time_us now, sb_auth_jwk *keys, size_t cap, size_t *n) {
+  (void)now;
+  sim_control_jwks(&((sim_world *)ctx)->control, keys, cap, n);
+  return 0;
+}
+
 sim_node *sim_world_add_relay(sim_world *w, const sim_relay_opts *o) {
   if (w->relay) {
     snprintf(w->err, sizeof w->err, "a world has one relay (there is already '%s')", w->relay->name);
@@ -280,8 +321,10 @@ sim_node *sim_world_add_relay(sim_world *w, const sim_relay_opts *o) {
   n->u.relay.opts = *o;
   sb_sbrp_relay_config cfg;
   sb_sbrp_relay_config_init(&cfg, SIM_CONTROL_ISSUER);
-  sim_control_jwk(&w->control, &cfg.keys[0]);
-  cfg.nkeys = 1;
+  sim_control_jwks(&w->control, cfg.keys, SB_SBRP_RELAY_MAX_KEYS, &cfg.nkeys);
+  cfg.jwks_fetch = relay_jwks_fetch; /* cached, refetched by age and for unknown kids */
+  cfg.jwks_ctx = w;
+  cfg.jwks_max_age = o->jwks_max_age;
   cfg.epoch_s = w->cfg.epoch_s;
   if (o->skew_s >= 0) cfg.skew_s = o->skew_s;
   cfg.region = o->region;
@@ -311,6 +354,7 @@ static int fetch_token(sim_node *n, char *out, size_t cap) {
   sim_world *w = n->w;
   sim_token_opts t = n->next_token;
   memset(&n->next_token, 0, sizeof n->next_token);
+  n->bearer_next = t.bearer;
   sb_rng tokens = sb_xoshiro_rng(&n->rng_tokens);
   uint8_t jti_bytes[8];
   char jti[17];
@@ -328,6 +372,11 @@ static int fetch_token(sim_node *n, char *out, size_t cap) {
   } else {
     req.role = SB_AUTH_ROLE_DAEMON;
     req.did = n->u.daemon.id;
+    /* A session token instead (fault other_role) needs a sid and a user. */
+    if (t.fault && !strcmp(t.fault, "other_role")) {
+      req.sub = sub;
+      while (rc == 0 && req.sid == 0) req.sid = sb_xoshiro_next(&n->rng_tokens);
+    }
     req.resumable = n->u.daemon.opts.resumable;
   }
   size_t len = 0;
@@ -348,8 +397,33 @@ static int fetch_token(sim_node *n, char *out, size_t cap) {
   }
   sim_rec r = {.kind = SIM_REC_TOKEN, .peer = -1,
                .what = n->kind == SIM_CLIENT ? "session" : "presence",
-               .has_sid = n->kind == SIM_CLIENT, .sid = req.sid, .text = (char *)t.fault};
+               .has_sid = req.sid != 0, .sid = req.sid, .text = (char *)t.fault};
   node_trace(n, &r);
+  return 0;
+}
+
+/* The layer above fetches the token of this attempt (hooks.fetch_token);
+ * sim_node_open_token or sim_node_token_failed answer later. */
+static int start_fetch(sim_node *n) {
+  n->fetching = true;
+  n->hooks.fetch_token(n->hooks.ctx, n);
+  return 0;
+}
+
+int sim_world_rotate_key(sim_world *w, bool retire_old) {
+  const char *kid = NULL;
+  int rc = sim_control_rotate(&w->control, retire_old, &kid);
+  if (rc != 0) {
+    snprintf(w->err, sizeof w->err, "the control plane cannot rotate its key again: %s", sb_err_name(rc));
+    return rc;
+  }
+  size_t n = 0;
+  sb_auth_jwk keys[SIM_CONTROL_MAX_KEYS];
+  sim_control_jwks(&w->control, keys, SIM_CONTROL_MAX_KEYS, &n);
+  char text[160];
+  snprintf(text, sizeof text, "tokens are signed with kid %s from now on; the JWKS has %zu key(s)%s",
+           kid, n, retire_old ? " (older keys retired)" : "");
+  sim_node_note(w->nodes[0], "key_rotated", 0, text);
   return 0;
 }
 
@@ -381,6 +455,7 @@ static int daemon_connect_now(sim_node *n) {
   sim_world *w = n->w;
   int rc = 0;
   if (sb_sbrp_daemon_state_of(D(n)) == SB_SBRP_DAEMON_IDLE) rc = sb_sbrp_daemon_register(D(n), w->now);
+  if (rc == 0 && n->hooks.fetch_token) return start_fetch(n);
   if (rc == 0) rc = fetch_token(n, token, sizeof token);
   if (rc == 0) {
     if (sb_sbrp_daemon_state_of(D(n)) == SB_SBRP_DAEMON_RECONNECTING)
@@ -518,6 +593,7 @@ static sb_time_us node_deadline(sim_node *n) {
     case SIM_CLIENT:
       return sb_sbrp_client_deadline(C(n));
     case SIM_CONTROL:
+    case SIM_PEER: /* its timers are sim_peer.c's */
       break;
   }
   return SB_TIME_NEVER;
@@ -540,6 +616,7 @@ static void timer_fire(sim_world *w, void *obj, uint64_t gen) {
       rc = sb_sbrp_client_timeout(C(n), w->now);
       break;
     case SIM_CONTROL:
+    case SIM_PEER:
       break;
   }
   check(n, rc, "timeout");
@@ -637,13 +714,15 @@ void sim_node_after(sim_node *n) {
       n->u.client.has_pin = true;
     }
   }
-  if (reconnecting(n) && n->auto_reconnect && !n->reconnect_pending && !n->opening) plan_reconnect(n);
+  if (reconnecting(n) && n->auto_reconnect && !n->reconnect_pending && !n->opening && !n->fetching)
+    plan_reconnect(n);
   if (n->kind == SIM_DAEMON && n->u.daemon.opts.ping_interval > 0 && connected(n) &&
       !n->u.daemon.ping_armed) {
     n->u.daemon.ping_armed = true;
     sim_sched_push(&n->w->sched, n->w->now + n->u.daemon.opts.ping_interval, ping_fire, n,
                    n->u.daemon.ping_gen);
   }
+  if (n->hooks.after) n->hooks.after(n->hooks.ctx, n);
 }
 
 /* ---- what links hand to the machines --------------------------------------------------------- */
@@ -652,7 +731,16 @@ int sim_node_upgrade(sim_link *l, const char *token) {
   sim_node *r = l->relay;
   sim_world *w = r->w;
   int status = 0;
-  int rc = sb_sbrp_relay_upgrade(r->u.relay.m, w->now, (sb_sbrp_conn)l->id, token, &status);
+  /* How the token came (the driver's part: the relay machine takes it either way, AUTH-020/021). */
+  sim_node_note(r, "token_presented", 0,
+                l->bearer ? "in the Authorization: Bearer header (AUTH-021)"
+                          : "in the query parameter token (AUTH-020)");
+  /* One fixed endpoint (AUTH-023), or one per role (relay option endpoints = "split"). */
+  sb_auth_role endpoint = !r->u.relay.opts.split_endpoints ? SB_AUTH_ROLE_NONE
+                          : l->node->kind == SIM_CLIENT    ? SB_AUTH_ROLE_CLIENT
+                                                           : SB_AUTH_ROLE_DAEMON;
+  int rc = sb_sbrp_relay_upgrade_at(r->u.relay.m, w->now, (sb_sbrp_conn)l->id, endpoint, token,
+                                    &status);
   sim_rec rec = {.kind = SIM_REC_LINK, .peer = l->node->index, .conn = l->id, .what = "upgrade",
                  .code = status, .text = rc ? (char *)sb_err_name(rc) : NULL};
   node_trace(r, &rec);
@@ -703,9 +791,13 @@ void sim_node_data(sim_link *l, int dir, const uint8_t *bytes, size_t len) {
                   "a frame arrived on a connection the machine already left: dropped");
     return;
   }
+  if (n->hooks.frame_in) n->hooks.frame_in(n->hooks.ctx, n, bytes, len);
+  g_recv_data = data_seq(bytes, len, &g_recv_seq);
   int rc = n->kind == SIM_CLIENT ? sb_sbrp_client_recv(C(n), w->now, bytes, len)
                                  : sb_sbrp_daemon_recv(D(n), w->now, bytes, len);
+  g_recv_data = false;
   refused(n, rc, "recv");
+  if (n->app.frame) n->app.frame(n->app.ctx, n, bytes, len);
   sim_node_after(n);
 }
 
@@ -775,6 +867,8 @@ const char *sim_node_state(const sim_node *n) {
       return sb_sbrp_daemon_state_name(sb_sbrp_daemon_state_of(&n->u.daemon.m));
     case SIM_CLIENT:
       return sb_sbrp_client_state_name(sb_sbrp_client_state_of(&n->u.client.m));
+    case SIM_PEER:
+      return sim_peer_node_state(n);
   }
   return "?";
 }
@@ -786,7 +880,7 @@ uint64_t sim_client_session_id(const sim_node *n) {
 int sim_node_connect(sim_node *n, const sim_token_opts *t) {
   int rc = need_kind(n, n->kind == SIM_CLIENT || n->kind == SIM_DAEMON, "only clients and daemons connect");
   if (rc == 0) rc = want(n, !n->down, "is down (restart it first)");
-  if (rc == 0) rc = want(n, !n->opening, "is already connecting");
+  if (rc == 0) rc = want(n, !n->opening && !n->fetching, "is already connecting");
   if (rc != 0) return rc;
   if (t) n->next_token = *t;
   if (n->kind == SIM_DAEMON) {
@@ -797,6 +891,13 @@ int sim_node_connect(sim_node *n, const sim_token_opts *t) {
       return SB_ERR_STATE;
     }
     rc = machine_result(n, daemon_connect_now(n), "connect");
+    sim_node_after(n);
+    return rc;
+  }
+  if (n->hooks.fetch_token) {
+    if (sb_sbrp_client_state_of(C(n)) != SB_SBRP_CLIENT_IDLE)
+      return machine_result(n, SB_ERR_STATE, "connect");
+    rc = start_fetch(n);
     sim_node_after(n);
     return rc;
   }
@@ -811,6 +912,8 @@ static void do_reconnect(sim_node *n) {
   int rc;
   if (n->kind == SIM_DAEMON) {
     rc = daemon_connect_now(n);
+  } else if (n->hooks.fetch_token) {
+    rc = start_fetch(n);
   } else {
     char token[SIM_CONTROL_TOKEN_MAX];
     rc = fetch_token(n, token, sizeof token);
@@ -823,7 +926,7 @@ static void do_reconnect(sim_node *n) {
 int sim_node_reconnect(sim_node *n, const sim_token_opts *t) {
   int rc = need_kind(n, n->kind == SIM_CLIENT || n->kind == SIM_DAEMON, "only clients and daemons reconnect");
   if (rc == 0) rc = want(n, !n->down, "is down (restart it first)");
-  if (rc == 0) rc = want(n, !n->opening, "is already connecting");
+  if (rc == 0) rc = want(n, !n->opening && !n->fetching, "is already connecting");
   if (rc != 0) return rc;
   bool ok = reconnecting(n) ||
             (n->kind == SIM_DAEMON && sb_sbrp_daemon_state_of(D(n)) == SB_SBRP_DAEMON_REGISTERED);
@@ -838,12 +941,91 @@ int sim_node_reconnect(sim_node *n, const sim_token_opts *t) {
   return 0;
 }
 
+int sim_node_open_token(sim_node *n, const char *token) {
+  int rc = need_kind(n, n->kind == SIM_CLIENT || n->kind == SIM_DAEMON, "only clients and daemons connect");
+  if (rc == 0) rc = want(n, !n->down, "is down");
+  if (rc == 0) rc = want(n, !n->opening, "is already connecting");
+  if (rc != 0) return rc;
+  n->fetching = false;
+  sim_world *w = n->w;
+  if (n->kind == SIM_CLIENT) {
+    sb_sbrp_client_state st = sb_sbrp_client_state_of(C(n));
+    if (st == SB_SBRP_CLIENT_IDLE)
+      rc = sb_sbrp_client_connect(C(n), w->now, token);
+    else if (st == SB_SBRP_CLIENT_RECONNECTING)
+      rc = sb_sbrp_client_reconnect(C(n), w->now, token);
+    else
+      rc = SB_ERR_STATE;
+  } else {
+    sb_sbrp_daemon_state st = sb_sbrp_daemon_state_of(D(n));
+    if (st == SB_SBRP_DAEMON_IDLE) rc = sb_sbrp_daemon_register(D(n), w->now);
+    if (rc == 0 && st == SB_SBRP_DAEMON_RECONNECTING)
+      rc = sb_sbrp_daemon_reconnect(D(n), w->now, token);
+    else if (rc == 0 && (st == SB_SBRP_DAEMON_IDLE || st == SB_SBRP_DAEMON_REGISTERED))
+      rc = sb_sbrp_daemon_connect(D(n), w->now, token);
+    else if (rc == 0)
+      rc = SB_ERR_STATE;
+  }
+  rc = machine_result(n, rc, "connect");
+  sim_node_after(n);
+  return rc;
+}
+
+void sim_node_token_failed(sim_node *n, bool retry, const char *why) {
+  if (n->down) return;
+  n->fetching = false;
+  sim_node_note(n, retry ? "token_retry" : "token_gave_up", 0, why);
+  if (n->app.token_failed) n->app.token_failed(n->app.ctx, n, retry, why);
+  if (retry && n->auto_reconnect && !n->reconnect_pending) {
+    plan_reconnect(n);
+  } else if (!retry && n->kind == SIM_CLIENT) {
+    n->reconnect_pending = false;
+    n->reconnect_gen++;
+    if (sb_sbrp_client_state_of(C(n)) != SB_SBRP_CLIENT_CLOSED)
+      refused(n, sb_sbrp_client_close(C(n), n->w->now), "close");
+  }
+  sim_node_after(n);
+}
+
+void sim_client_set_pin(sim_node *n, const uint8_t *identity_pub) {
+  if (n->kind != SIM_CLIENT) return;
+  n->u.client.has_pin = identity_pub != NULL;
+  if (identity_pub)
+    memcpy(n->u.client.pin, identity_pub, 32);
+  else
+    memset(n->u.client.pin, 0, 32);
+  sb_sbrp_client_set_pin(C(n), identity_pub);
+}
+
+int sim_client_set_daemon(sim_node *n, const char *daemon_id) {
+  if (n->kind != SIM_CLIENT || !daemon_id || !*daemon_id || strlen(daemon_id) >= sizeof n->u.client.daemon_id)
+    return SB_ERR_ARG;
+  if (!strcmp(n->u.client.daemon_id, daemon_id)) return 0;
+  if (sb_sbrp_client_state_of(C(n)) != SB_SBRP_CLIENT_IDLE) return SB_ERR_STATE;
+  snprintf(n->u.client.daemon_id, sizeof n->u.client.daemon_id, "%s", daemon_id);
+  return client_init_machine(n);
+}
+
+int sim_client_renew(sim_node *n) {
+  int rc = need_kind(n, n->kind == SIM_CLIENT, "only clients renew");
+  if (rc == 0) rc = want(n, !n->down, "is down");
+  if (rc != 0) return rc;
+  sb_sbrp_client_state st = sb_sbrp_client_state_of(C(n));
+  if (st == SB_SBRP_CLIENT_IDLE) return 0;
+  if (st != SB_SBRP_CLIENT_CLOSED) return fail_with(n, SB_ERR_STATE, "renew: the client is not Closed");
+  sim_node_note(n, "client_renewed", 0, "a new client machine (Idle, pins kept) for the next attempt");
+  rc = machine_result(n, client_init_machine(n), "renew");
+  sim_node_after(n);
+  return rc;
+}
+
 int sim_node_close(sim_node *n) {
   int rc = need_kind(n, n->kind == SIM_CLIENT || n->kind == SIM_DAEMON, "only clients and daemons close");
   if (rc == 0) rc = want(n, !n->down, "is down");
   if (rc != 0) return rc;
   n->reconnect_pending = false;
   n->reconnect_gen++;
+  n->fetching = false;
   rc = n->kind == SIM_CLIENT ? sb_sbrp_client_close(C(n), n->w->now)
                              : sb_sbrp_daemon_close(D(n), n->w->now);
   rc = machine_result(n, rc, "close");
@@ -870,6 +1052,8 @@ int sim_node_crash(sim_node *n) {
   trace_fault(n, "crash", "the process dies: connection lost, volatile state gone");
   n->down = true;
   n->opening = false;
+  n->fetching = false;
+  if (n->hooks.crashed) n->hooks.crashed(n->hooks.ctx, n);
   n->timer_gen++;
   n->timer_armed = false;
   n->reconnect_pending = false;
@@ -912,8 +1096,12 @@ int sim_node_send(sim_node *n, uint64_t sid, const uint8_t *data, size_t len) {
   int rc = need_kind(n, n->kind == SIM_CLIENT || n->kind == SIM_DAEMON, "only clients and daemons send data");
   if (rc == 0) rc = want(n, !n->down, "is down");
   if (rc != 0) return rc;
+  g_sent_data = false;
   rc = n->kind == SIM_CLIENT ? sb_sbrp_client_send(C(n), n->w->now, data, len)
                              : sb_sbrp_daemon_send(D(n), n->w->now, sid, data, len);
+  if (rc == 0 && g_sent_data)
+    sim_invariant_sent(n, n->kind == SIM_CLIENT ? sim_client_session_id(n) : sid, g_sent_seq, data, len);
+  g_sent_data = false;
   rc = machine_result(n, rc, "send");
   sim_node_after(n);
   return rc;
@@ -937,6 +1125,53 @@ int sim_node_send_raw(sim_node *n, const uint8_t *bytes, size_t len) {
     return SB_ERR_STATE;
   }
   sim_link_send(l, SIM_UP, bytes, len, false);
+  return 0;
+}
+
+/* The traffic state the test hooks work on (0 and *out), or an error with w->err set. */
+static int hook_session(sim_node *n, uint64_t sid, const char *what, sb_sbrp_session **out) {
+  int rc = need_kind(n, n->kind == SIM_CLIENT || n->kind == SIM_DAEMON, "only clients and daemons have sessions");
+  if (rc == 0) rc = want(n, !n->down, "is down");
+  if (rc != 0) return rc;
+  *out = n->kind == SIM_CLIENT ? sb_sbrp_client_debug_session(C(n))
+                               : sb_sbrp_daemon_debug_session(D(n), sid);
+  return *out ? 0 : fail_with(n, SB_ERR_STATE, what);
+}
+
+int sim_node_set_send_seq(sim_node *n, uint64_t sid, uint64_t next) {
+  sb_sbrp_session *s = NULL;
+  int rc = hook_session(n, sid, "set_send_seq: no session with traffic keys", &s);
+  if (rc != 0) return rc;
+  uint64_t was = s->send_next;
+  rc = sb_sbrp_session_debug_set_send_seq(s, next);
+  if (rc != 0) {
+    snprintf(n->w->err, sizeof n->w->err, "%s: set_send_seq %llu refused (the counter is at %llu): %s",
+             n->name, (unsigned long long)next, (unsigned long long)was, sb_err_name(rc));
+    return rc;
+  }
+  char detail[112];
+  snprintf(detail, sizeof detail, "session %016llx: next send seq %llu -> %llu",
+           (unsigned long long)s->session_id, (unsigned long long)was, (unsigned long long)next);
+  trace_fault(n, "set_send_seq", detail);
+  return 0;
+}
+
+int sim_node_forge_data(sim_node *n, uint64_t sid, uint32_t direction, uint64_t seq,
+                        const uint8_t *data, size_t len, uint8_t *out, size_t cap,
+                        size_t *out_len) {
+  sb_sbrp_session *s = NULL;
+  int rc = hook_session(n, sid, "forge_data: no session with traffic keys", &s);
+  if (rc != 0) return rc;
+  rc = sb_sbrp_session_debug_seal(s, direction, seq, data, len, out, cap, out_len);
+  if (rc != 0) {
+    snprintf(n->w->err, sizeof n->w->err, "%s: forge_data refused: %s", n->name, sb_err_name(rc));
+    return rc;
+  }
+  char detail[128];
+  snprintf(detail, sizeof detail, "Data of session %016llx sealed with direction %u, seq %llu (%zu bytes)",
+           (unsigned long long)s->session_id, (unsigned)direction, (unsigned long long)seq, *out_len);
+  trace_fault(n, "forge_data", detail);
+  sim_invariant_sent(n, s->session_id, seq, data, len); /* its sender emitted these bytes */
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "sbrp/control.h"
 #include "sbrp/frame.h"
 #include "sbrp/payload.h"
+#include "sim_peer.h"
 
 /* ---- allocation ------------------------------------------------------------ */
 
@@ -207,7 +208,8 @@ void sim_frame_describe(const uint8_t *bytes, size_t len, sim_frame_info *out) {
 /* ---- records -------------------------------------------------------------------- */
 
 static const char *const kind_names[] = {"info", "frame", "transition", "note", "timer", "link",
-                                         "fault", "deliver", "keys", "token", "expect"};
+                                         "fault", "deliver", "keys", "token", "expect", "api",
+                                         "sbp", "peer"};
 
 const char *sim_rec_kind_name(sim_rec_kind k) {
   return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "?";
@@ -228,6 +230,9 @@ static void rec_free(sim_rec *r) {
   free(r->row);
   free(r->what);
   free(r->text);
+  free(r->name);
+  free(r->tag);
+  free(r->json);
 }
 
 void sim_trace_free(sim_trace *tr) {
@@ -362,6 +367,24 @@ void sim_trace_format(const sim_trace *tr, size_t i, sim_buf *b) {
     add_str(b, "what", r->what);
     add_str(b, "text", r->text);
     break;
+  case SIM_REC_API:
+    add_str(b, "what", r->what);
+    add_str(b, "procedure", r->event);
+    if (!strcmp(r->what ? r->what : "", "answer")) {
+      if (r->code) sim_buf_printf(b, ",\"status\":%d", r->code);
+      else sim_buf_add(b, ",\"status\":null", 14);
+      if (r->http) sim_buf_printf(b, ",\"http\":%d", r->http);
+      else sim_buf_add(b, ",\"http\":null", 12);
+      add_str(b, "error", r->from);
+      add_str(b, "verdict", r->to);
+      add_sid(b, r);
+    }
+    add_str(b, "body", r->text);
+    break;
+  case SIM_REC_SBP:
+  case SIM_REC_PEER:
+    sim_peer_format_record(tr, r, b);
+    break;
   }
   sim_buf_add(b, "}", 1);
 }
@@ -381,6 +404,9 @@ size_t sim_trace_add(sim_trace *tr, const sim_rec *r) {
   c->row = sim_xstrdup(r->row);
   c->what = sim_xstrdup(r->what);
   c->text = sim_xstrdup(r->text);
+  c->name = sim_xstrdup(r->name);
+  c->tag = sim_xstrdup(r->tag);
+  c->json = sim_xstrdup(r->json);
   size_t i = tr->n++;
   sim_buf_reset(&tr->line);
   sim_trace_format(tr, i, &tr->line);

@@ -85,7 +85,10 @@ typedef enum sim_rec_kind {
   SIM_REC_DELIVER,    /* application bytes handed up */
   SIM_REC_KEYS,       /* traffic keys derived */
   SIM_REC_TOKEN,      /* the control plane issued a token */
-  SIM_REC_EXPECT      /* an expectation passed or failed */
+  SIM_REC_EXPECT,     /* an expectation passed or failed */
+  SIM_REC_API,        /* a control-plane API call or its answer (sim_cloud.h) */
+  SIM_REC_SBP,        /* an SBP frame a peer sent or received (sim_peer.h) */
+  SIM_REC_PEER        /* a peer's call, result, request, event, lifecycle event, ... (sim_peer.h) */
 } sim_rec_kind;
 
 /* One record. Strings are owned by the trace; unused members are 0/NULL. */
@@ -105,6 +108,18 @@ typedef struct sim_rec {
   char *text;       /* NOTE/FAULT/INFO/EXPECT/TOKEN: free text */
   int code;         /* NOTE: sb_err (0 none); LINK: HTTP status or WebSocket close code */
   bool pass;        /* EXPECT */
+  /* API: `what` "call" or "answer", `event` the procedure, `text` the body;
+   * an answer also has `code` (the status the SDK sees: CloudApiError's,
+   * else the HTTP status; 0 for a network failure), `http` (the HTTP
+   * status, 0 for none), `from` (the error it stands for, NULL on success),
+   * `to` (its verdict, "fatal" or "retryable"), `sid` (a session token's). */
+  int http;
+  /* SBP/PEER (sim_peer.h): `num` the peer session or accepted peer number;
+   * PEER also `name` (method, event, lifecycle event), `tag` (call tag,
+   * subscription), `json` (a JSON value: params, result, data). */
+  char *name, *tag, *json;
+  bool has_num;
+  int64_t num;
 } sim_rec;
 
 typedef struct sim_trace {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim_internal.h"
+#include "sim_peer.h"
 
 /* ---- random streams ---------------------------------------------------------- */
 
@@ -227,6 +228,7 @@ void sim_world_free(sim_world *w) {
     if (e.fn == sim_link_arrive) sim_msg_free(e.obj);
   free(w->links);
   free(w->keyed);
+  sim_peer_world_free(w);
   sim_sched_free(&w->sched);
   sim_trace_free(&w->trace);
   free(w);

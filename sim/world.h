@@ -156,6 +156,7 @@ struct sim_link {
   sim_link_dir d[2];
   sim_pcap_ws ws;       /* the capture of this connection, if any */
   bool in_pcap;
+  bool bearer;          /* the upgrade carries the token in Authorization: Bearer, not ?token= */
 };
 
 /* ---- the adversary on the wire ------------------------------------------------------------- */
@@ -198,7 +199,8 @@ typedef struct sim_wire_seen {
 
 /* ---- nodes ------------------------------------------------------------------------------------ */
 
-typedef enum sim_node_kind { SIM_CONTROL, SIM_RELAY, SIM_DAEMON, SIM_CLIENT } sim_node_kind;
+/* SIM_PEER: an SBP peer or peer server (sim_peer.h), its state in `peer`. */
+typedef enum sim_node_kind { SIM_CONTROL, SIM_RELAY, SIM_DAEMON, SIM_CLIENT, SIM_PEER } sim_node_kind;
 
 /* Kinds of records an expectation consumes in order, each with its own
  * cursor per node, so expectations about different kinds never race. */
@@ -210,6 +212,10 @@ enum sim_cursor {
   SIM_CUR_DELIVER,
   SIM_CUR_LINK,
   SIM_CUR_OTHER,      /* timers, faults, tokens, keys, expectations */
+  SIM_CUR_API,        /* control-plane API calls and answers (sim_cloud.h) */
+  SIM_CUR_SBP_SENT,   /* SBP frames a peer sent (sim_peer.h) */
+  SIM_CUR_SBP_RECV,   /* SBP frames a peer received */
+  SIM_CUR_PEER,       /* peer records: calls, results, events, lifecycle, ... */
   SIM_CURSORS
 };
 
@@ -219,13 +225,39 @@ typedef struct sim_app {
   const char *name;
   void (*deliver)(void *ctx, sim_node *node, uint64_t session_id, const uint8_t *data, size_t len);
   void *ctx;
+  /* Optional (the SBP peer, sim_peer.h; may be NULL). They run inside the
+   * machine's callbacks: record, never call back into the machine. Every
+   * transition of the node's machines; every frame from the relay, after the
+   * machine handled it; a token fetch of hooks.fetch_token that failed. */
+  void (*transition)(void *ctx, sim_node *node, const sb_sbrp_transition *t);
+  void (*frame)(void *ctx, sim_node *node, const uint8_t *frame, size_t len);
+  void (*token_failed)(void *ctx, sim_node *node, bool retry, const char *why);
 } sim_app;
+
+/* Hooks of the layer above a client or daemon node (the cloud SDK,
+ * sim_cloud.h); every member may be NULL. With `fetch_token` set, a
+ * connection attempt (connect, reconnect, a backoff firing) does not mint
+ * its token at once from the built-in control plane: the hook starts
+ * fetching it and later answers with sim_node_open_token (go on with that
+ * token) or sim_node_token_failed (no token: retry after the backoff, or
+ * give up). */
+typedef struct sim_node_hooks {
+  void *ctx;
+  void (*fetch_token)(void *ctx, sim_node *n);
+  /* A frame from the relay is about to reach the node's machine. */
+  void (*frame_in)(void *ctx, sim_node *n, const uint8_t *frame, size_t len);
+  /* After every call into the node's machine (its state may have changed). */
+  void (*after)(void *ctx, sim_node *n);
+  /* The process crashed: forget volatile state and fetches in flight. */
+  void (*crashed)(void *ctx, sim_node *n);
+} sim_node_hooks;
 
 /* What the next token(s) a node fetches look like. */
 typedef struct sim_token_opts {
   const char *fault; /* a name of sim_control_faults(), NULL = a good token */
   bool has_sid;      /* session tokens: use this sid instead of a fresh one */
   uint64_t sid;
+  bool bearer;       /* present it as Authorization: Bearer (AUTH-021), not ?token= (AUTH-020) */
 } sim_token_opts;
 
 /* A stored record on a daemon's disk. */
@@ -241,6 +273,8 @@ typedef struct sim_relay_opts {
   size_t backpressure_bytes;
   const char *region;
   int skew_s; /* -1: default */
+  bool split_endpoints;    /* a client endpoint and a daemon endpoint (E-AUTH-10), not one */
+  sb_time_us jwks_max_age; /* JWKS cache lifetime; 0: 5 min (AUTH-031) */
 } sim_relay_opts;
 
 typedef struct sim_daemon_opts {
@@ -297,6 +331,9 @@ struct sim_node {
   bool reconnect_pending;
   uint64_t reconnect_gen;
   sim_token_opts next_token; /* applies to the next token fetched, then cleared */
+  bool bearer_next;          /* the next connection presents its token as a bearer header */
+  sim_node_hooks hooks;      /* the layer above (sim_cloud.h) */
+  bool fetching;             /* hooks.fetch_token called, no answer yet */
   /* faults */
   bool partitioned;
   sim_wire_rule *rules[2]; /* adversary rules on this node's wire, per direction */
@@ -304,6 +341,7 @@ struct sim_node {
   /* expectations read the trace from here, one cursor per kind of record (lua_host.c) */
   size_t cursor[SIM_CURSORS];
   sim_app app;
+  struct sim_peer_node *peer; /* SIM_PEER: the peer or peer server (sim_peer.c) */
   union {
     struct {
       void *mem;
@@ -365,6 +403,9 @@ struct sim_world {
   /* the first internal failure (a reference call failing where it cannot) */
   char internal[256];
   char err[256];       /* message of the last refused API call */
+  /* The layer invariant (sim_peer.h): the first violation; fails the scenario. */
+  char violation[512];
+  struct sim_peer_world *peers; /* peers' connections and invariant digests (sim_peer.c) */
 };
 
 /* Create a world (the control plane is node 0, "control"). The trace goes to
@@ -434,6 +475,18 @@ int sim_daemon_end_session(sim_node *n, uint64_t sid, uint8_t reason);
  * had (no machine involved): crafted frames, Pings. */
 int sim_node_send_raw(sim_node *n, const uint8_t *bytes, size_t len);
 
+/* Test hooks (scenarios/README.md "Test hooks"), on the traffic keys of the
+ * client's session or of the daemon's session `sid` (ignored for a client):
+ * move the next send sequence number forward to `next` (sequence exhaustion
+ * without 2^64 frames); seal a Data frame with the session's send key and any
+ * direction and number, the counter untouched (a buggy or hostile sender),
+ * into `out`. SB_ERR_STATE without live traffic keys, SB_ERR_RANGE for a
+ * number below the counter. Each is a `fault` record in the trace. */
+int sim_node_set_send_seq(sim_node *n, uint64_t sid, uint64_t next);
+int sim_node_forge_data(sim_node *n, uint64_t sid, uint32_t direction, uint64_t seq,
+                        const uint8_t *data, size_t len, uint8_t *out, size_t cap,
+                        size_t *out_len);
+
 /* The current SessionID of a client (0 before its first token). */
 uint64_t sim_client_session_id(const sim_node *n);
 
@@ -442,8 +495,40 @@ uint64_t sim_client_session_id(const sim_node *n);
 void sim_daemon_lose_disk(sim_node *n);
 size_t sim_daemon_corrupt_disk(sim_node *n, uint64_t sid, int64_t offset, uint8_t mask);
 
+/* The control plane rotates its token-signing key (sim_control_rotate): new
+ * tokens name a new kid; with `retire_old` the old keys leave its JWKS. A
+ * note of node "control". SB_ERR_FULL after 3 rotations. */
+int sim_world_rotate_key(sim_world *w, bool retire_old);
+
 /* Use `app` for the node's delivered bytes. */
 void sim_node_set_app(sim_node *n, const sim_app *app);
+
+/* Install the hooks of the layer above (NULL: none). */
+void sim_node_set_hooks(sim_node *n, const sim_node_hooks *h);
+
+/* Open the node's relay connection now with `token`, whatever connecting
+ * means in its state (client Idle or Reconnecting; daemon Idle, Registered
+ * or Reconnecting): the answer to hooks.fetch_token, or a connection the
+ * layer above starts itself (a daemon's listen loop). Clears a pending
+ * fetch. SB_ERR_STATE if the node is down, already opening, or in a state
+ * that cannot connect. */
+int sim_node_open_token(sim_node *n, const char *token);
+
+/* hooks.fetch_token found no token: with `retry`, plan the next attempt
+ * after the node's backoff (auto_reconnect nodes); otherwise give up (a
+ * client closes). `why` goes to the trace. */
+void sim_node_token_failed(sim_node *n, bool retry, const char *why);
+
+/* Client: replace the pinned identity key (NULL: no pin) / the daemon ID it
+ * asks for (Idle only: the machine starts again with it; SB_ERR_STATE
+ * otherwise, SB_ERR_ARG for an empty or too long ID). */
+void sim_client_set_pin(sim_node *n, const uint8_t *identity_pub);
+int sim_client_set_daemon(sim_node *n, const char *daemon_id);
+
+/* Client: a Closed machine starts again in Idle with its pins (a peer's next
+ * attempt after a terminal SBRP failure: a new negotiator per attempt); a
+ * no-op in Idle, SB_ERR_STATE otherwise. */
+int sim_client_renew(sim_node *n);
 
 /* ---- faults (sim_link.c) ---------------------------------------------------------------------- */
 

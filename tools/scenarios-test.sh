@@ -109,7 +109,7 @@ check 2 "--seed wants an integer" run --seed minus-one "$one"
 check 2 "put {} in the file name" run --trace "$tmp/t.jsonl" scenarios/sbrp
 check 2 "run needs at least one" run
 check 3 "no scenario matches --filter" run --filter NO-SUCH-ID scenarios/sbrp
-check 0 "1 passed, 0 failed" run --filter SBRP-SM-C-003 scenarios/sbrp
+check 0 "1 passed, 0 failed" run --filter SBRP-SM-C-003 scenarios/sbrp/token-expired.lua scenarios/sbrp/ping-answered.lua
 check 4 "expect.tsv:1:1: invalid JSON" run --config scenarios/broken/expect.tsv "$one"
 check 0 "seed=42 " run --seed 42 "$one"
 SBCONF_SEED=43 check 0 "seed=43 " run "$one"

@@ -229,6 +229,15 @@ int64_t sb_cloud_server_unix_s(const sb_cloud_server *s, sb_time_us now) {
   return (s ? s->epoch_unix_s : 0) + whole;
 }
 
+int sb_cloud_server_set_signing_key(sb_cloud_server *s, const sb_auth_signing_key *key,
+                                    const char *kid) {
+  if (!s || !key) return SB_ERR_ARG;
+  int rc = copy_text(s->kid, sizeof s->kid, kid);
+  if (rc != SB_OK) return rc;
+  s->key = *key;
+  return SB_OK;
+}
+
 void sb_cloud_server_jwk(const sb_cloud_server *s, sb_auth_jwk *out) {
   if (!s || !out) return;
   memset(out, 0, sizeof *out);

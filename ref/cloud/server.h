@@ -219,6 +219,13 @@ bool sb_cloud_server_sid_issued(const sb_cloud_server *s, uint64_t sid);
 uint64_t sb_cloud_server_sid_count(const sb_cloud_server *s);
 uint64_t sb_cloud_server_sid_at(const sb_cloud_server *s, uint64_t i);
 
+/* Sign every token from now on with `key`, named `kid` in the JOSE header
+ * (a key rotation of the control plane, AUTH-030/033; the old key is
+ * forgotten). SB_ERR_ARG for NULL or a kid that is empty or over
+ * SB_AUTH_KID_MAX bytes. */
+SB_NODISCARD int sb_cloud_server_set_signing_key(sb_cloud_server *s, const sb_auth_signing_key *key,
+                                                 const char *kid);
+
 /* The JWKS entry a relay verifies the model's tokens with. */
 void sb_cloud_server_jwk(const sb_cloud_server *s, sb_auth_jwk *out);
 

@@ -434,6 +434,33 @@ static void server_setup_refuses_bad_configurations(void) {
   }
 }
 
+static void server_signing_key_can_be_rotated(void) {
+  /* AUTH-030/033: after a rotation tokens carry the new kid and verify with
+   * the new key only. */
+  sb_cloud_server *s = server(true);
+  sb_auth_jwk old;
+  sb_cloud_server_jwk(s, &old);
+  uint8_t seed[32];
+  memset(seed, 0x77, sizeof seed);
+  sb_auth_signing_key k2;
+  SBT_OK(sb_auth_signing_key_from_seed(&k2, seed));
+  SBT_OK(sb_cloud_server_set_signing_key(s, &k2, "kid-2"));
+  sb_auth_jwk now;
+  sb_cloud_server_jwk(s, &now);
+  SBT_STR_EQ(now.kid, "kid-2");
+  SBT_CHECK(!memcmp(now.x, k2.pk, 32), "the JWK is the new key");
+  sb_cloud_api_result r = call(s, 0, SB_CLOUD_PROC_CREATE_SESSION, "tok-alice", "daemonId", "d_abc");
+  const char *tok = sb_cloud_api_data_string(&r, "token");
+  sb_auth_claims c;
+  if (verify(s, 0, tok, SB_AUTH_ROLE_CLIENT, &c)) sb_auth_claims_free(&c);
+  sb_auth_verify_opts o;
+  sb_auth_verify_opts_init(&o, SB_CLOUD_DEFAULT_API_URL, sb_cloud_server_unix_s(s, 0));
+  SBT_CHECK(sb_auth_token_verify(tok, strlen(tok), &old, 1, &o, &c) != SB_OK, "the old key no longer verifies");
+  sb_cloud_api_result_free(&r);
+  SBT_ERR_EQ(sb_cloud_server_set_signing_key(s, &k2, ""), SB_ERR_ARG);
+  SBT_ERR_EQ(sb_cloud_server_set_signing_key(s, NULL, "kid-3"), SB_ERR_ARG);
+}
+
 SBT_SUITE(cloud_server, "cloud/server", SBT_CASE(server_create_session_issues_a_fresh_sid_every_call),
           SBT_CASE(server_sids_are_a_bijection_that_skips_zero),
           SBT_CASE(server_create_session_refuses_bad_callers),
@@ -446,4 +473,5 @@ SBT_SUITE(cloud_server, "cloud/server", SBT_CASE(server_create_session_issues_a_
           SBT_CASE(server_quick_connect_is_opt_in_and_rate_limited),
           SBT_CASE(server_faults_replace_the_next_matching_answer),
           SBT_CASE(server_lost_response_still_takes_effect),
-          SBT_CASE(server_setup_refuses_bad_configurations))
+          SBT_CASE(server_setup_refuses_bad_configurations),
+          SBT_CASE(server_signing_key_can_be_rotated))

@@ -522,3 +522,7 @@ int sb_sbrp_client_timeout(sb_sbrp_client *c, sb_time_us now) {
   }
   return SB_OK;
 }
+
+sb_sbrp_session *sb_sbrp_client_debug_session(sb_sbrp_client *c) {
+  return c && c->have_session ? &c->session : NULL;
+}

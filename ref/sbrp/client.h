@@ -164,4 +164,9 @@ sb_sbrp_conn sb_sbrp_client_connection(const sb_sbrp_client *c);
 /* SessionID of the current token (0 before connect). */
 uint64_t sb_sbrp_client_session_id(const sb_sbrp_client *c);
 
+/* Test hook (scenarios/README.md "Test hooks"): the traffic state of the
+ * current session for sb_sbrp_session_debug_*, or NULL while the client
+ * holds no traffic keys (before Active, after the session ended). */
+sb_sbrp_session *sb_sbrp_client_debug_session(sb_sbrp_client *c);
+
 #endif

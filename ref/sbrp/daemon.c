@@ -689,3 +689,8 @@ int sb_sbrp_daemon_timeout(sb_sbrp_daemon *d, sb_time_us now) {
   }
   return SB_OK;
 }
+
+sb_sbrp_session *sb_sbrp_daemon_debug_session(sb_sbrp_daemon *d, uint64_t session_id) {
+  sb_sbrp_daemon_session *s = d ? find(d, session_id) : NULL;
+  return s && s->state == SB_SBRP_DSESSION_ACTIVE ? &s->traffic : NULL;
+}

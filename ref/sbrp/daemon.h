@@ -223,4 +223,8 @@ sb_sbrp_conn sb_sbrp_daemon_connection(const sb_sbrp_daemon *d);
 /* Number of sessions the daemon holds (Handshaking, Active or kept). */
 size_t sb_sbrp_daemon_session_count(const sb_sbrp_daemon *d);
 
+/* Test hook (scenarios/README.md "Test hooks"): the traffic state of Active
+ * session `session_id` for sb_sbrp_session_debug_*, or NULL. */
+sb_sbrp_session *sb_sbrp_daemon_debug_session(sb_sbrp_daemon *d, uint64_t session_id);
+
 #endif

@@ -80,6 +80,15 @@ typedef enum sb_sbrp_relay_session_state {
   SB_SBRP_RSESSION_CLOSED
 } sb_sbrp_relay_session_state;
 
+/* The control plane's JWKS endpoint (AUTH-030): write its keys (at most
+ * `cap`) into `keys`, `*n` their number; 0, or an error (the relay keeps
+ * its cached keys). Synchronous: the driver answers from its own fetch. */
+typedef int (*sb_sbrp_relay_jwks_fn)(void *ctx, sb_time_us now, sb_auth_jwk *keys, size_t cap,
+                                     size_t *n);
+
+#define SB_SBRP_RELAY_DEFAULT_JWKS_MAX_AGE SB_TIME_S(300)   /* AUTH-031: at most 5 minutes */
+#define SB_SBRP_RELAY_DEFAULT_JWKS_REFETCH_MIN SB_TIME_S(10) /* unknown-kid refetches, at most this often */
+
 typedef struct sb_sbrp_relay_config {
   const char *issuer;     /* expected `iss` (AUTH-V06); copied, at most STR_MAX bytes */
   const char *region;     /* the relay's region, or NULL (AUTH-V13); copied */
@@ -93,6 +102,13 @@ typedef struct sb_sbrp_relay_config {
   size_t backpressure_bytes; /* queued bytes that make a receiver slow, 0 = off (SBRP-RELAY-041) */
   sb_time_us idle_timeout;   /* close connections silent this long, 0 = off (SBRP-KA-005) */
   uint32_t max_sessions_per_daemon; /* 0 = the token's lim or unlimited (AO-7) */
+  /* JWKS cache (AUTH-031/032, errata E-SCEN-ADV-3). NULL jwks_fetch: `keys` never change.
+   * Otherwise `keys` is the JWKS as fetched at time 0; an upgrade first refetches it when
+   * the cache is jwks_max_age old (0 = 5 min), and a token whose kid the cache lacks
+   * refetches it once, unless the last fetch is less than jwks_refetch_min old (0 = 10 s). */
+  sb_sbrp_relay_jwks_fn jwks_fetch;
+  void *jwks_ctx;
+  sb_time_us jwks_max_age, jwks_refetch_min;
 } sb_sbrp_relay_config;
 
 /* The machine; its internals are private to relay.c (fields may change). */
@@ -125,6 +141,14 @@ SB_NODISCARD int sb_sbrp_relay_init(void *mem, const sb_sbrp_relay_config *cfg,
  * (`*http_status` 0 for both). */
 SB_NODISCARD int sb_sbrp_relay_upgrade(sb_sbrp_relay *r, sb_time_us now, sb_sbrp_conn conn,
                                        const char *token, int *http_status);
+
+/* The same on an endpoint that serves one role only: `endpoint` CLIENT or
+ * DAEMON (NONE: the one fixed endpoint of AUTH-023, as sb_sbrp_relay_upgrade).
+ * A token that passes the 16 steps but has the other role is refused with
+ * 401 SB_ERR_AUTH_ROLE_MISMATCH (AUTH-V10, errata E-AUTH-10). */
+SB_NODISCARD int sb_sbrp_relay_upgrade_at(sb_sbrp_relay *r, sb_time_us now, sb_sbrp_conn conn,
+                                          sb_auth_role endpoint, const char *token,
+                                          int *http_status);
 
 /* One WebSocket message on an accepted connection. Returns 0 once the
  * message is handled, whatever the protocol outcome (forwarded, answered,

@@ -100,4 +100,21 @@ SB_NODISCARD int sb_sbrp_session_import(const uint8_t *in, size_t len, sb_sbrp_s
 /* The integrity check alone, as a pure function: 0 or SB_ERR_SBRP_STATE_LOST. */
 SB_NODISCARD int sb_sbrp_session_check_state(const uint8_t *in, size_t len);
 
+/* ---- test hooks (scenarios/README.md "Test hooks"); no endpoint calls them ---- */
+
+/* Move the next send sequence number forward to `next`, so a scenario can
+ * reach sequence exhaustion (SBRP-CRYPTO-032) without sending 2^64 frames.
+ * `next` may be 2^64-1 (the counter is then used up). SB_ERR_RANGE if `next`
+ * is below the counter (that would reuse a nonce); SB_ERR_ARG on NULL or a
+ * wiped session. A persisting daemon's stored record catches up at its next send. */
+SB_NODISCARD int sb_sbrp_session_debug_set_send_seq(sb_sbrp_session *s, uint64_t next);
+
+/* Seal `pt` with this side's send key as a Data frame carrying any `direction`
+ * and `seq`, without touching the counter: what a buggy or hostile holder of
+ * the key sends (a wrong direction field, a number at or past the limit).
+ * Errors as sb_sbrp_aead_seal; SB_ERR_ARG on NULL or a wiped session. */
+SB_NODISCARD int sb_sbrp_session_debug_seal(const sb_sbrp_session *s, uint32_t direction,
+                                            uint64_t seq, const uint8_t *pt, size_t pt_len,
+                                            uint8_t *frame, size_t frame_cap, size_t *frame_len);
+
 #endif

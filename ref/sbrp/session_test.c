@@ -454,6 +454,47 @@ static void wipe_clears_keys_and_stops_the_session(void) {
   SBT_ERR_EQ(sb_sbrp_session_export(&c, state, sizeof state, &n), SB_ERR_STATE);
 }
 
+static void debug_hooks_reach_the_last_sequence_number_and_forge(void) {
+  /* Test hooks for the scenarios (SBRP-CRYPTO-032, sbrp.md O-4/O-5): the send
+   * counter only moves forward, 2^64-2 is still sent, then the session stops;
+   * debug_seal seals any direction and number with the send key and leaves
+   * the counter alone. */
+  sb_sbrp_session c, d, ds;
+  sb_sbrp_session_keys k;
+  sb_sbrp_session_options strict = {0, true};
+  uint8_t frame[64], pt[8];
+  size_t n = 0, got;
+  test_keys(&k);
+  pair(&c, &d, 4, NULL);
+  SBT_OK(sb_sbrp_session_init(&ds, SB_SBRP_ROLE_DAEMON, 4, &k, &strict));
+  SBT_OK(sb_sbrp_session_seal(&c, (const uint8_t *)"a", 1, frame, sizeof frame, &n));
+  SBT_ERR_EQ(sb_sbrp_session_debug_set_send_seq(&c, 0), SB_ERR_RANGE); /* 0 was used */
+  SBT_OK(sb_sbrp_session_debug_set_send_seq(&c, 1));
+  SBT_OK(sb_sbrp_session_debug_set_send_seq(&c, SB_SBRP_SEQ_LAST));
+  SBT_OK(sb_sbrp_session_seal(&c, (const uint8_t *)"end", 3, frame, sizeof frame, &n));
+  SBT_HEX_EQ(frame + 13, 12, "00000001fffffffffffffffe");
+  SBT_ERR_EQ(sb_sbrp_session_seal(&c, (const uint8_t *)"x", 1, frame, sizeof frame, &n),
+             SB_ERR_SBRP_SEQ_EXHAUSTED);
+  SBT_OK(sb_sbrp_session_debug_set_send_seq(&c, UINT64_MAX)); /* already there: allowed */
+  SBT_ERR_EQ(sb_sbrp_session_debug_set_send_seq(&c, SB_SBRP_SEQ_LAST), SB_ERR_RANGE);
+  /* A frame with the wrong direction, sealed with the right key. */
+  SBT_OK(sb_sbrp_session_debug_seal(&c, SB_SBRP_D2C, 7, (const uint8_t *)"bug", 3, frame,
+                                    sizeof frame, &n));
+  SBT_HEX_EQ(frame + 13, 12, "000000020000000000000007");
+  SBT_EQ_U64(c.send_next, UINT64_MAX);
+  SBT_OK(deliver(&d, frame, n, pt, sizeof pt, &got));
+  SBT_HEX_EQ(pt, got, "627567");
+  SBT_ERR_EQ(deliver(&ds, frame, n, pt, sizeof pt, &got), SB_ERR_SBRP_DIRECTION);
+  /* A number the sender may never use is sealed too (receiver-side scenarios). */
+  SBT_OK(sb_sbrp_session_debug_seal(&c, SB_SBRP_C2D, UINT64_MAX, NULL, 0, frame, sizeof frame, &n));
+  SBT_HEX_EQ(frame + 13, 12, "00000001ffffffffffffffff");
+  SBT_OK(deliver(&d, frame, n, pt, sizeof pt, &got));
+  sb_sbrp_session_wipe(&c);
+  SBT_ERR_EQ(sb_sbrp_session_debug_set_send_seq(&c, 5), SB_ERR_ARG);
+  SBT_ERR_EQ(sb_sbrp_session_debug_seal(&c, 1, 0, NULL, 0, frame, sizeof frame, &n), SB_ERR_ARG);
+  SBT_ERR_EQ(sb_sbrp_session_debug_set_send_seq(NULL, 5), SB_ERR_ARG);
+}
+
 SBT_SUITE(sbrp_session, "sbrp/session",
           SBT_CASE(upstream_session_sends_the_upstream_frames_in_order),
           SBT_CASE(upstream_replay_sequence_through_sessions),
@@ -467,4 +508,5 @@ SBT_SUITE(sbrp_session, "sbrp/session",
           SBT_CASE(open_refuses_other_frames_and_small_buffers),
           SBT_CASE(export_import_keeps_keys_counters_and_window),
           SBT_CASE(import_applies_the_state_integrity_check),
-          SBT_CASE(wipe_clears_keys_and_stops_the_session))
+          SBT_CASE(wipe_clears_keys_and_stops_the_session),
+          SBT_CASE(debug_hooks_reach_the_last_sequence_number_and_forge))

@@ -15,7 +15,7 @@ local sid = client.session_id
 -- A Data header cut after 12 bytes.
 local frame = sim.frame { type = "Data", sid = client, payload = string.rep("\0", 28) }
 client:send_raw(frame:sub(1, 12))
-expect.frame(relay, "received", { malformed = "SB_ERR_SBRP_HEADER_SHORT", len = nil })
+expect.frame(relay, "received", { malformed = "SB_ERR_SBRP_HEADER_SHORT" })
 expect.note(relay, "frame_rejected", { err = "SB_ERR_SBRP_HEADER_SHORT" })
 rl.expect_refused(relay, client, "malformed_frame", 0, 1008)
 

@@ -12,8 +12,8 @@ local sid = client.session_id
 
 client:send_raw(sim.frame { type = "Ping", sid = client, hex = "0102030405060708" })
 expect.frame(relay, "received", { malformed = "SB_ERR_SBRP_SID_NONZERO" })
-rl.expect_refused(relay, client, "invalid_session_id", 0, 1008)
 expect.no_frame(relay, "sent", { type = "Pong" }, { during = "1s" })
+rl.expect_refused(relay, client, "invalid_session_id", 0, 1008)
 
 expect.no_frame(daemon, "received", { type = "Ping" }, { during = "0" })
 expect.control(daemon, "session_ended", { sid = sid })

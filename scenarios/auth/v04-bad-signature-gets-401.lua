@@ -1,0 +1,26 @@
+-- A client presents a session token that names the control plane's kid but
+-- is signed by another Ed25519 key (anyone can mint such a token). The relay
+-- accepts only signatures of the issuer's keys (AUTH-005, AUTH-030) and
+-- refuses it at step 4 (AUTH-V04): HTTP 401, no WebSocket, nothing reaches
+-- the daemon.
+scenario {
+  name = "token signed by a key the relay does not trust is refused with 401 (AUTH-V04)",
+  requirements = { "AUTH-V04", "AUTH-004", "AUTH-005", "AUTH-030", "AUTH-025", "SBRP-RELAY-001" },
+  rows = { "SBRP-SM-C-001", "SBRP-SM-C-003" },
+}
+local world  = sim.world {}
+local relay  = world:relay {}
+local daemon = world:daemon { id = "d_abc" }
+local client = world:client { daemon = daemon }
+
+client:connect { token = "bad_signature" }
+expect.note(relay, "admission_refused", { err = "SB_ERR_AUTH_SIGNATURE", text = "(AUTH-V04)" })
+expect.link(relay, "upgrade", { code = 401 })
+expect.link(client, "refused", { code = 401 })          -- no WebSocket
+expect.transition(client, "Connecting>Closed@SBRP-SM-C-003")
+expect.no_frame(client, "received", {}, { during = "1s" })
+expect.no_frame(daemon, "received", {}, { during = "1s" })
+
+local good = world:client { name = "good", daemon = daemon }   -- a valid token still works
+good:connect()
+expect.state(good, "Active")

@@ -1,0 +1,24 @@
+-- A client presents a token whose iss is not the relay's configured issuer.
+-- The relay refuses it at step 6 (AUTH-V06): HTTP 401, no WebSocket, nothing
+-- reaches the daemon.
+scenario {
+  name = "token from another issuer is refused with 401 (AUTH-V06)",
+  requirements = { "AUTH-V06", "AUTH-025", "SBRP-RELAY-001" },
+  rows = { "SBRP-SM-C-001", "SBRP-SM-C-003" },
+}
+local world  = sim.world {}
+local relay  = world:relay {}
+local daemon = world:daemon { id = "d_abc" }
+local client = world:client { daemon = daemon }
+
+client:connect { token = "wrong_iss" }
+expect.note(relay, "admission_refused", { err = "SB_ERR_AUTH_ISS", text = "(AUTH-V06)" })
+expect.link(relay, "upgrade", { code = 401 })
+expect.link(client, "refused", { code = 401 })          -- no WebSocket
+expect.transition(client, "Connecting>Closed@SBRP-SM-C-003")
+expect.no_frame(client, "received", {}, { during = "1s" })
+expect.no_frame(daemon, "received", {}, { during = "1s" })
+
+local good = world:client { name = "good", daemon = daemon }   -- a valid token still works
+good:connect()
+expect.state(good, "Active")

@@ -1146,6 +1146,8 @@ static int l_node_index(lua_State *L) {
   } else if (!strcmp(k, "link")) {
     if (!n->link) return 0;
     lua_pushinteger(L, n->link->id);
+  } else if (n->kind == SIM_PEER && sim_lua_peer_index(L, n, k)) {
+    /* a peer's own field or method (lua_peer.c) is on the stack */
   } else {
     luaL_getmetafield(L, 1, "methods");
     if (lua_getfield(L, -1, k) == LUA_TNIL)

@@ -117,5 +117,8 @@ _Noreturn void sim_lua_fail(lua_State *L, const char *what, const char *detail);
 /* The installers of those binding files. */
 void sim_lua_cloud_install(lua_State *L); /* lua_cloud.c */
 void sim_lua_peer_install(lua_State *L);  /* lua_peer.c */
+/* Node `n` (kind SIM_PEER) indexed with `k`: push its field or method and
+ * return true, or false for the host's own (lua_peer.c). */
+bool sim_lua_peer_index(lua_State *L, sim_node *n, const char *k);
 
 #endif

@@ -637,16 +637,6 @@ static int l_connection(lua_State *L) {
   return 1;
 }
 
-/* Methods a client or daemon node also has: peers get theirs, others the
- * host's. The dispatch is a Lua function that tail-calls either, so error
- * messages keep the script's file:line. */
-static int l_is_peer(lua_State *L) {
-  bool peer = luaL_testudata(L, 1, "sim.accepted") != NULL;
-  if (!peer && luaL_testudata(L, 1, "sim.node")) peer = sim_lua_node(L, 1)->kind == SIM_PEER;
-  lua_pushboolean(L, peer);
-  return 1;
-}
-
 static int my_connect(lua_State *L) { return result(L, sim_peer_connect(inst_at(L, 1, "connect"))); }
 static int my_close(lua_State *L) {
   target t = target_at(L, 1, "close");
@@ -699,27 +689,29 @@ static bool inst_field(lua_State *L, sim_peer_inst *i, const char *k) {
   return true;
 }
 
-/* Peers' fields of a sim.node: (true, value), or false for the host's __index. */
-static int l_peer_field(lua_State *L) {
-  sim_node *n = sim_lua_node(L, 1);
-  const char *k = lua_tostring(L, 2);
-  if (n->kind == SIM_PEER && k) {
-    lua_pushboolean(L, 1);
-    if (sim_peer_is_server(n)) {
-      if (!strcmp(k, "connections")) {
-        lua_pushinteger(L, sim_peer_connections(n));
-        return 2;
-      }
-      if (!strcmp(k, "accepted_count")) {
-        lua_pushinteger(L, sim_peer_accepted_count(n));
-        return 2;
-      }
-    } else if (strcmp(k, "state") && inst_field(L, sim_peer_inst_of(n, 0), k)) {
-      return 2;
+bool sim_lua_peer_index(lua_State *L, sim_node *n, const char *k) {
+  static const luaL_Reg own[] = {{"connect", my_connect},
+                                 {"close", my_close},
+                                 {"send_raw", my_send_raw},
+                                 {"drop_connection", my_drop},
+                                 {NULL, NULL}};
+  for (const luaL_Reg *r = own; r->name; r++)
+    if (!strcmp(k, r->name)) {
+      lua_pushcfunction(L, r->func);
+      return true;
     }
+  if (sim_peer_is_server(n)) {
+    if (!strcmp(k, "connections")) {
+      lua_pushinteger(L, sim_peer_connections(n));
+      return true;
+    }
+    if (!strcmp(k, "accepted_count")) {
+      lua_pushinteger(L, sim_peer_accepted_count(n));
+      return true;
+    }
+    return false;
   }
-  lua_pushboolean(L, 0);
-  return 1;
+  return strcmp(k, "state") && inst_field(L, sim_peer_inst_of(n, 0), k);
 }
 
 static int l_acc_index(lua_State *L) {
@@ -1558,23 +1550,6 @@ static void add_methods(lua_State *L, const char *cls, const luaL_Reg *fns) {
   lua_pop(L, 2);
 }
 
-/* Replace method `name` of sim.node by a dispatch to `fn` (peers) or the host's. */
-static void wrap_method(lua_State *L, const char *name, lua_CFunction fn) {
-  static const char wrap[] =
-      "local orig, mine, is_peer = ...\n"
-      "return function(self, ...) if is_peer(self) then return mine(self, ...) end "
-      "return orig(self, ...) end\n";
-  luaL_getmetatable(L, "sim.node");
-  lua_getfield(L, -1, "methods");
-  if (luaL_loadstring(L, wrap) != LUA_OK) lua_error(L);
-  lua_getfield(L, -2, name); /* the host's */
-  lua_pushcfunction(L, fn);
-  lua_pushcfunction(L, l_is_peer);
-  lua_call(L, 3, 1);
-  lua_setfield(L, -2, name);
-  lua_pop(L, 2);
-}
-
 void sim_lua_peer_install(lua_State *L) {
   luaL_newmetatable(L, "sim.jbox");
   lua_pushcfunction(L, l_jbox_gc);
@@ -1606,22 +1581,6 @@ void sim_lua_peer_install(lua_State *L) {
                                     {"connection", l_connection},
                                     {NULL, NULL}};
   add_methods(L, "sim.node", peer_m);
-  wrap_method(L, "connect", my_connect);
-  wrap_method(L, "close", my_close);
-  wrap_method(L, "send_raw", my_send_raw);
-  wrap_method(L, "drop_connection", my_drop);
-  static const char wrap_index[] =
-      "local orig, field = ...\n"
-      "return function(self, k) local found, v = field(self, k) if found then return v end "
-      "return orig(self, k) end\n";
-  luaL_getmetatable(L, "sim.node");
-  if (luaL_loadstring(L, wrap_index) != LUA_OK) lua_error(L);
-  lua_getfield(L, -2, "__index");
-  lua_pushcfunction(L, l_peer_field);
-  lua_call(L, 2, 1);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
-
   luaL_newmetatable(L, "sim.accepted");
   static const luaL_Reg acc_m[] = {{"call", l_call},
                                    {"try_call", l_try_call},

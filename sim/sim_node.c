@@ -881,6 +881,8 @@ int sim_node_connect(sim_node *n, const sim_token_opts *t) {
   int rc = need_kind(n, n->kind == SIM_CLIENT || n->kind == SIM_DAEMON, "only clients and daemons connect");
   if (rc == 0) rc = want(n, !n->down, "is down (restart it first)");
   if (rc == 0) rc = want(n, !n->opening && !n->fetching, "is already connecting");
+  if (rc == 0 && t && (t->fault || t->has_sid) && n->hooks.fetch_token)
+    rc = fail_with(n, SB_ERR_ARG, "fetches its tokens through the layer above: token options do not apply");
   if (rc != 0) return rc;
   if (t) n->next_token = *t;
   if (n->kind == SIM_DAEMON) {
@@ -934,6 +936,8 @@ int sim_node_reconnect(sim_node *n, const sim_token_opts *t) {
     snprintf(n->w->err, sizeof n->w->err, "%s: reconnect refused in state %s", n->name, sim_node_state(n));
     return SB_ERR_STATE;
   }
+  if (t && (t->fault || t->has_sid) && n->hooks.fetch_token)
+    return fail_with(n, SB_ERR_ARG, "fetches its tokens through the layer above: token options do not apply");
   n->reconnect_pending = false;
   n->reconnect_gen++;
   if (t) n->next_token = *t;

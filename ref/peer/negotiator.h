@@ -23,7 +23,7 @@
  * ErrorFrame with the failure's code, then Control/Close, unless the
  * connection is already gone. The upstream negotiator sends neither
  * (sbp.md inconsistency 5); `upstream_silent_failure` selects that reading
- * (reports/errata-peer.md E-PEER-1). Every frame we emit carries a fresh
+ * (reports/errata.md E-PEER-1). Every frame we emit carries a fresh
  * frameId from the caller's rng; a received frameId is never copied
  * (SBP-WIRE-008), the ErrorFrame included (E-PEER-2).
  *

@@ -58,7 +58,7 @@
  * sb_peer_error_code gives the string.
  *
  * Choices where the documents are silent or disagree with upstream are in
- * reports/errata-peer.md (E-PEER-n) and named where they apply.
+ * reports/errata.md (E-PEER-n) and named where they apply.
  */
 #ifndef SB_PEER_PEER_H
 #define SB_PEER_PEER_H

@@ -23,7 +23,7 @@
  * sb_sbrp_client_close. The machine never waits on its own for anything but
  * the 30 s handshake deadline (SBRP-CRYPTO-008, row SBRP-SM-C-018).
  *
- * Choices where the tables are silent (reports/errata-sm-client.md): a
+ * Choices where the tables are silent (reports/errata.md): a
  * terminal Control without a row ends the connection as the upstream SDK
  * classifies it (retryable -> Reconnecting, fatal -> Closed), except
  * session_expired, which always reconnects (I-9); an unknown code is

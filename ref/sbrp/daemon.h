@@ -37,7 +37,7 @@
  * Active (D-009) or Connected (D-010, then removed); a removed session is
  * "Idle (session)" (D-005, D-008, D-012).
  *
- * Choices where the tables are silent (reports/errata-sm-daemon.md): a
+ * Choices where the tables are silent (reports/errata.md): a
  * session whose HandshakeAccept was not yet sent when the connection
  * dropped is answered state_lost; decrypt_failed ends that session only,
  * with Signal(close, error); a used-up send counter likewise; close (D-011)

@@ -1,9 +1,9 @@
 -- relay.createSession for a daemon owned by another user is refused with
--- CloudApiError(403) (ownership, AUTH-045 enforced by the control plane).
+-- CloudApiError(403): the control plane checks ownership before it issues.
 -- 403 is fatal: the client closes without a second call.
 scenario {
   name = "API 403 (daemon of another user) stops the client",
-  requirements = { "CLOUD-040", "CLOUD-015", "AUTH-045" },
+  requirements = { "CLOUD-040", "CLOUD-015" },
 }
 
 local world  = sim.world { seed = 12 }

@@ -5,7 +5,7 @@
 -- is refused.
 scenario {
   name = "cloud session tokens follow a key rotation of the control plane",
-  requirements = { "AUTH-030", "AUTH-032", "AUTH-004" },
+  requirements = { "AUTH-030", "AUTH-032", "AUTH-V04" },
 }
 local h = require "cloud"
 local world, relay, cloud, daemon = h.setup(27)

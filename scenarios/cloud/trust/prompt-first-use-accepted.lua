@@ -3,7 +3,7 @@
 -- key is pinned and the session is Active.
 scenario {
   name = "prompt trust, first use accepted: pinned",
-  requirements = { "CLOUD-012", "SBRP-TOFU-007", "SBRP-TOFU-002", "SBRP-TOFU-006" },
+  requirements = { "CLOUD-012", "SBRP-TOFU-007", "SBRP-TOFU-002" },
   rows = { "SBRP-SM-C-004" },
 }
 local h = require "cloud"

@@ -2,7 +2,7 @@
 -- events or responses), and an Ack it receives is ignored.
 scenario {
   name = "errors: no Acks by default; inbound Acks ignored",
-  requirements = { "SBP-ACK-003", "SBP-ACK-006", "SBP-ACK-005" },
+  requirements = { "SBP-ACK-003", "SBP-ACK-006" },
 }
 local P = require "peer"
 local world = sim.world {}

@@ -4,7 +4,7 @@
 -- makes that call time out.
 scenario {
   name = "invariant: a dropped Data frame does not shift the byte comparison",
-  requirements = { "SBP-SUBJ-009", "SBP-BEH-003" },
+  requirements = { "SBP-SUBJ-009" },
 }
 local P = require "peer"
 local world = sim.world {}

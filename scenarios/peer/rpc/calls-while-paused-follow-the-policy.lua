@@ -21,7 +21,7 @@ failer:connect()
 pauser:connect()
 expect.peer_state(failer, "active")
 expect.peer_state(pauser, "active")
-expect.peer_state(bob:accepted(1), "active") -- both Handshakes reached the daemon
+expect.peer_state(bob:accepted(1), "active") -- both Handshakes reached the daemon (errata E-SCEN-PEER-5)
 expect.peer_state(bob:accepted(2), "active")
 local early = pauser:call("slow")
 expect.request(bob, "slow") -- it reached the daemon before the drop

@@ -3,7 +3,7 @@
 -- received: responses and errors carry fresh frameIds.
 scenario {
   name = "SBP: frameIds are never reused, responses included",
-  requirements = { "SBP-WIRE-008", "RPC-CID-004", "SBP-WIRE-007", "RPC-RTR-005" },
+  requirements = { "SBP-WIRE-008", "RPC-CID-004", "SBP-WIRE-007" },
 }
 local P = require "peer"
 local world = sim.world {}

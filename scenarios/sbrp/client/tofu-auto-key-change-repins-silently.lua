@@ -1,7 +1,7 @@
 -- TOFU, key mismatch under `auto`: the client re-pins silently (trust on
 -- first registration, ADR-019) instead of aborting; it still verifies the
 -- signature with the new key first, and the pin changes only once the
--- handshake succeeded. reports/errata-scen-client.md E-SCEN-CLIENT-1 records
+-- handshake succeeded. reports/errata.md E-SCEN-CLIENT-1 records
 -- why this is not the identity_key_changed abort of SBRP-TOFU-004.
 scenario {
   name = "TOFU auto: key change re-pins silently after the handshake",

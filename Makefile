@@ -176,9 +176,12 @@ asan: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT="-O1 -g" \
 	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  $(BUILD)/asan/sbconf-tests
+	  $(BUILD)/asan/sbconf-tests $(BUILD)/asan/sbconf
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(BUILD)/asan/sbconf-tests
+	@echo "every scenario under AddressSanitizer and UndefinedBehaviorSanitizer:"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(BUILD)/asan/sbconf run --quiet scenarios/
 
 valgrind: deps
 	@$(MAKE) --no-print-directory all

@@ -12,6 +12,8 @@
 #   two-pass    a single pass shows what two passes show (links computed once)
 #   decode-as   with the heuristics off, Decode As (ws.port) finds the same frames
 #   keylog-reread  keys appended to the key log while tshark reads are used
+#   scenario    a simulator scenario's capture and key log: every Data frame
+#               decrypted, RPC requests and their linked responses, no warnings
 #   vectors     every frame of the vector files: claimed, no dissector bug, no
 #               "Malformed" on a valid frame (via subprotocol and via the heuristic)
 #   edge        hand-made frames (dissector/tests/edge_frames.py) through tshark -2 -V
@@ -59,7 +61,7 @@ real_stderr() { grep -v -e 'Running as user "root"' -e '^$' "$1" || true; }
 
 echo "dissector: tshark $(tshark -v 2>/dev/null | head -1 | awk '{print $3}'), plugin $DISSECTOR_PLUGDIR"
 if ! ts_available; then
-  skip=14; finish
+  skip=15; finish
 fi
 
 # ---- the plugin itself ----------------------------------------------------------
@@ -174,6 +176,32 @@ late=$(awk -F'\t' -v h="$half" '$1 > h && ($2 == "True" || $2 == "1")' "$W/rerea
 if [ "$early" -eq 0 ] && [ "$late" -gt 0 ]; then
   ok "keylog-reread (0 decrypted before the keys appeared, $late after)"
 else bad keylog-reread "decrypted before: $early, after: $late (half = packet $half)"; fi
+
+# ---- a capture of the simulator ----------------------------------------------------
+# A scenario's own capture and key log (RPC calls between two peers through the
+# relay): every Data frame decrypts, every request is dissected with its method
+# on both hops (client->relay, relay->daemon), every response points back at its
+# request with a response time, and the plugin raises no warning or error.
+sc=scenarios/peer/invariant/sbp-bytes-cross-sbrp-unchanged.lua
+if "$SBCONF" run --quiet --pcap "$W/scenario.pcap" --keylog "$W/scenario.keylog" "$sc" > "$W/scenario.log" 2>&1; then
+  data=$(ts_plugin -r "$W/scenario.pcap" -o "sbrp.keylog_file:$W/scenario.keylog" -Y 'sbrp.type == 3' 2>/dev/null | wc -l)
+  undec=$(ts_plugin -r "$W/scenario.pcap" -o "sbrp.keylog_file:$W/scenario.keylog" \
+    -Y 'sbrp.type == 3 && sbrp.data.decrypted == 0' 2>/dev/null | wc -l)
+  ts_plugin -r "$W/scenario.pcap" -o "sbrp.keylog_file:$W/scenario.keylog" -Y sbrpc -T fields \
+    -e sbrpc.t -e sbrpc.method -e sbrpc.response_to -e sbrpc.time 2>/dev/null > "$W/scenario.rpc"
+  reqs=$(awk -F'\t' '$1 == "\x27r\x27" && $2 == "echo"' "$W/scenario.rpc" | wc -l)
+  resps=$(awk -F'\t' '$1 == "\x27R\x27" && $3 != "" && $4 != ""' "$W/scenario.rpc" | wc -l)
+  warn=$(ts_plugin -r "$W/scenario.pcap" -o "sbrp.keylog_file:$W/scenario.keylog" -q -z expert,warn 2>/dev/null |
+    grep -c -E '^ +[0-9]+ +[A-Za-z]' || true)
+  if [ "$data" -ge 20 ] && [ "$undec" -eq 0 ] && [ "$reqs" -eq 10 ] && [ "$resps" -eq 10 ] && [ "$warn" -eq 0 ]; then
+    ok "scenario ($data Data frames decrypted; 10 echo requests, 10 linked responses; no warnings)"
+  else
+    bad scenario "$sc: $data Data frames, $undec not decrypted, $reqs echo requests (want 10)," \
+      "$resps responses with response_to and time (want 10), $warn expert warnings/errors (want 0)"
+  fi
+else
+  bad scenario "$sc did not pass: $(tail -3 "$W/scenario.log")"
+fi
 
 # ---- every vector frame ------------------------------------------------------------
 vdir=$W/vectors

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <cJSON.h>
 #include <lua.h>
 
 #include "common/time.h"
@@ -113,6 +114,12 @@ size_t sim_lua_expect(lua_State *L, sim_node *n, int cursor, sim_lua_match_fn ac
 void sim_lua_pass(lua_State *L, const char *what);
 /* Fail the scenario like an expectation (`detail` lines may be NULL). */
 _Noreturn void sim_lua_fail(lua_State *L, const char *what, const char *detail);
+
+/* JSON values of the peer bindings (lua_peer.c), for the other binding
+ * files: the value at `idx` as a new cJSON tree the caller owns (NULL for
+ * nil; a broken script for what is not JSON), and a tree pushed as Lua. */
+cJSON *sim_lua_to_json(lua_State *L, int idx, const char *what);
+void sim_lua_push_json(lua_State *L, const cJSON *v);
 
 /* The installers of those binding files. */
 void sim_lua_cloud_install(lua_State *L); /* lua_cloud.c */

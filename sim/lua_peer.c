@@ -26,6 +26,7 @@
 #include "lua_host.h"
 #include "sbp/frame.h"
 #include "sim_peer.h"
+#include "sim_router.h"
 
 static const char NULL_KEY = 'n', ARRAY_MT = 'a';
 
@@ -166,6 +167,16 @@ static void push_json(lua_State *L, const cJSON *v) {
     lua_pushnil(L);
   }
 }
+
+cJSON *sim_lua_to_json(lua_State *L, int idx, const char *what) {
+  idx = lua_absindex(L, idx);
+  cJSON *v = to_json(L, idx, what); /* boxed */
+  cJSON *copy = v ? cJSON_Duplicate(v, 1) : NULL;
+  lua_pop(L, 1);
+  return copy;
+}
+
+void sim_lua_push_json(lua_State *L, const cJSON *v) { push_json(L, v); }
 
 static int l_json(lua_State *L) {
   size_t n = 0;
@@ -396,7 +407,11 @@ static int add_peer(lua_State *L, bool server) {
                                    "guide_queued_timeouts", NULL};
   static const char *const ks[] = {"name", "peer_id", "random_peer_id", "via", "raw", "caps", "metadata", "handshake_timeout",
                                    "timeout", "max_events", "close_frames", "upstream_silent_failure",
-                                   "upstream_ignore_control", "upstream_silent_envelopes", NULL};
+                                   "upstream_ignore_control", "upstream_silent_envelopes",
+                                   /* plain transport limits; the Router (lua_router.c) */
+                                   "max_message", "idle_timeout", "router", "acks", "rpc_timeout",
+                                   "method_timeouts", "max_frame", "max_error_details", "throttle",
+                                   "upstream_envelopes", NULL};
   sim_lua_check_options(L, 2, f, server ? ks : kc);
   sim_peer_opts o;
   sim_peer_opts_default(&o);
@@ -433,12 +448,29 @@ static int add_peer(lua_State *L, bool server) {
   if (opt_flag(L, 2, f, "upstream_silent_envelopes") == 1) o.cfg.upstream_silent_envelopes = true;
   if (opt_flag(L, 2, f, "guide_queued_timeouts") == 1) o.cfg.guide_queued_timeouts = true;
   bool connect = opt_flag(L, 2, f, "connect") == 1;
+  sim_router_opts ro;
+  bool router = server && sim_lua_router_options(L, 2, f, &ro);
+  if (server) {
+    if (opt_int(L, 2, f, "max_message", 1, UINT32_MAX, &v)) o.max_message = (uint32_t)v;
+    opt_dur(L, 2, f, "idle_timeout", &o.idle_timeout);
+    if ((o.max_message || o.idle_timeout) && o.via)
+      luaL_error(L, "%s: max_message and idle_timeout are for plain servers", f);
+  }
+  if (router) {
+    if (o.via || o.raw) luaL_error(L, "%s: a Router server is plain and runs the router (no via, no raw)", f);
+    o.raw = true; /* no peer machine: the router serves the connections */
+    ro.peer_id = o.peer_id;
+    ro.handshake_timeout = o.cfg.negotiator.handshake_timeout;
+    ro.upstream_silent_failure = o.cfg.negotiator.upstream_silent_failure;
+    ro.upstream_ignore_control = o.cfg.negotiator.upstream_ignore_control;
+  }
   o.caps = caps_opt(L, 2, f);
   o.metadata = metadata_opt(L, 2, f);
   sim_node *n = sim_world_add_peer(w, &o);
   cJSON_Delete(o.caps);
   cJSON_Delete(o.metadata);
   if (!n) return luaL_error(L, "%s: %s", f, w->err);
+  if (router && sim_router_attach(n, &ro) != 0) return luaL_error(L, "%s: %s", f, w->err);
   if (connect) {
     int rc = sim_peer_connect(sim_peer_inst_of(n, 0));
     if (rc) return luaL_error(L, "%s: connect: %s", f, w->err);
@@ -1632,4 +1664,5 @@ void sim_lua_peer_install(lua_State *L) {
                                       {NULL, NULL}};
   luaL_setfuncs(L, expect_f, 0);
   lua_pop(L, 1);
+  sim_lua_router_install(L);
 }

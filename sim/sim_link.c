@@ -21,20 +21,17 @@
 
 /* ---- messages ---------------------------------------------------------------- */
 
-void sim_msg_free(sim_msg *m) {
-  if (!m) return;
-  free(m->bytes);
-  free(m);
-}
+/* A message and its bytes are one allocation (the bytes right after it). */
+void sim_msg_free(sim_msg *m) { free(m); }
 
 static sim_msg *msg_new(sim_link *l, int dir, sim_msg_kind kind, const uint8_t *bytes, size_t len) {
-  sim_msg *m = sim_xmalloc(sizeof *m);
+  sim_msg *m = sim_xmalloc(sizeof *m + (bytes ? len + 1 : 0));
   memset(m, 0, sizeof *m);
   m->link = l;
   m->dir = dir;
   m->kind = kind;
   if (bytes) {
-    m->bytes = sim_xmalloc(len + 1);
+    m->bytes = (uint8_t *)(m + 1);
     memcpy(m->bytes, bytes, len);
     m->bytes[len] = 0;
   }
@@ -402,7 +399,7 @@ static void seen_add(sim_wire_seen *s, const uint8_t *bytes, size_t len) {
     s->frames = sim_xrealloc(s->frames, s->cap * sizeof *s->frames);
     s->lens = sim_xrealloc(s->lens, s->cap * sizeof *s->lens);
   }
-  s->frames[s->n] = memcpy(sim_xmalloc(len ? len : 1), bytes, len);
+  s->frames[s->n] = memcpy(sim_arena_alloc(&s->mem, len), bytes, len);
   s->lens[s->n++] = len;
 }
 
@@ -642,7 +639,7 @@ void sim_wire_free_all(sim_node *n) {
       r = next;
     }
     n->rules[dir] = NULL;
-    for (size_t i = 0; i < n->seen[dir].n; i++) free(n->seen[dir].frames[i]);
+    sim_arena_free(&n->seen[dir].mem);
     free(n->seen[dir].frames);
     free(n->seen[dir].lens);
     memset(&n->seen[dir], 0, sizeof n->seen[dir]);

@@ -1179,6 +1179,31 @@ int sim_node_forge_data(sim_node *n, uint64_t sid, uint32_t direction, uint64_t 
   return 0;
 }
 
+int sim_daemon_rotate_identity(sim_node *n) {
+  int rc = need_kind(n, n->kind == SIM_DAEMON, "only daemons have an identity key");
+  if (rc == 0) rc = want(n, n->down, "is running (crash it first: a rotation is the operator's manual step)");
+  if (rc != 0) return rc;
+  sim_world *w = n->w;
+  /* The next key comes from a stream named after the current one, so every
+   * rotation gives a new key and the same seed gives the same keys. */
+  char stream[SIM_NAME_MAX + 32];
+  snprintf(stream, sizeof stream, "%s/identity/%02x%02x%02x%02x", n->name, n->u.daemon.identity_seed[0],
+           n->u.daemon.identity_seed[1], n->u.daemon.identity_seed[2], n->u.daemon.identity_seed[3]);
+  sb_xoshiro x;
+  sim_stream_init(&x, w->cfg.seed, stream);
+  sb_rng rng = sb_xoshiro_rng(&x);
+  sb_sbrp_identity ident;
+  rc = sb_rng_bytes(&rng, n->u.daemon.identity_seed, 32);
+  if (rc == 0) rc = sb_sbrp_handshake_identity_from_seed(n->u.daemon.identity_seed, &ident);
+  if (rc == 0) rc = daemon_init_machine(n);
+  /* The new key is registered with the control plane (D-001). */
+  if (rc == 0) rc = sb_sbrp_daemon_register(D(n), w->now);
+  for (size_t i = 0; rc == 0 && i < w->control.ndaemons; i++)
+    if (!strcmp(w->control.daemons[i].did, n->u.daemon.id)) memcpy(w->control.daemons[i].identity_pub, ident.pub, 32);
+  if (rc == 0) trace_fault(n, "rotate_identity", "a new identity key replaces the old one, in the daemon and the control plane");
+  return machine_result(n, rc, "rotate_identity");
+}
+
 void sim_daemon_lose_disk(sim_node *n) {
   if (n->kind != SIM_DAEMON) return;
   char detail[64];

@@ -92,6 +92,7 @@ typedef struct sim_handler_slot {
 
 typedef struct sim_sub_slot {
   bool used;
+  bool retired; /* unsubscribed, slot not reused yet: a second off() reaches the machines again */
   uint32_t id;
   bool pattern, throws;
   char text[SB_EVENTS_PATTERN_MAX_BYTES + 1];
@@ -136,6 +137,16 @@ struct sim_peer_node {
   size_t cursor[SIM_PEER_CURSORS]; /* a server's "any accepted peer" */
   bool drain_pending;
   uint64_t drain_gen;
+  /* plain server transport limits (SBP-BEH-005) */
+  uint32_t max_message;
+  sb_time_us idle_timeout;
+  /* lifecycle listeners that throw (PEER-SM-014) */
+  char throws[8][24];
+  int nthrows;
+  /* driven from outside (sim_router.c) */
+  sim_peer_driver driver;
+  sim_peer_inst **out; /* client-side connections of a driven node */
+  uint32_t nout;
 };
 
 typedef enum pmsg_kind { PM_UPGRADE, PM_OPEN, PM_REFUSE, PM_DATA, PM_CLOSE } pmsg_kind;
@@ -146,6 +157,7 @@ typedef struct pmsg {
   uint8_t *bytes;
   size_t len;
   uint64_t index;
+  int code; /* PM_CLOSE: the WebSocket close code */
 } pmsg;
 
 struct sim_pipe {
@@ -158,6 +170,8 @@ struct sim_pipe {
   sb_time_us last_at[2];
   pmsg *head[2], *tail[2];
   uint64_t sent[2];
+  sb_time_us last_rx; /* server side: the latest message from the client (idle timeout) */
+  uint64_t idle_gen;
 };
 
 typedef struct inv_entry {
@@ -494,7 +508,7 @@ static sim_node *pipe_sender(const sim_pipe *p, int dir) {
   return dir == SIM_UP ? p->client->node : p->server_node;
 }
 
-static void pipe_queue(sim_pipe *p, int dir, pmsg_kind k, const uint8_t *bytes, size_t len) {
+static pmsg *pipe_queue(sim_pipe *p, int dir, pmsg_kind k, const uint8_t *bytes, size_t len) {
   sim_world *w = p->server_node->w;
   pmsg *m = calloc(1, sizeof *m);
   if (!m) abort();
@@ -521,6 +535,7 @@ static void pipe_queue(sim_pipe *p, int dir, pmsg_kind k, const uint8_t *bytes, 
   if (at < p->last_at[dir]) at = p->last_at[dir];
   p->last_at[dir] = at;
   sim_sched_push(&w->sched, at, pipe_arrive, p, (uint64_t)dir);
+  return m;
 }
 
 static sim_pipe *pipe_new(sim_peer_inst *client, sim_node *server) {
@@ -546,17 +561,19 @@ static void pipe_send(sim_pipe *p, int dir, const uint8_t *bytes, size_t len, si
               "frame sent on a closed connection: dropped");
     return;
   }
-  pipe_queue(p, dir, PM_DATA, bytes, len);
+  (void)pipe_queue(p, dir, PM_DATA, bytes, len);
 }
 
-static void pipe_close(sim_pipe *p, int side) {
+static void pipe_close_code(sim_pipe *p, int side, int code) {
   if (!p || p->dead || p->closed[side]) return;
   p->closed[side] = true;
   sim_node *me = side == 0 ? p->client->node : p->server_node;
   sim_node *other = side == 0 ? p->server_node : p->client->node;
-  trace_link(me, other, p->id, "close", 1000, NULL);
-  pipe_queue(p, side == 0 ? SIM_UP : SIM_DOWN, PM_CLOSE, NULL, 0);
+  trace_link(me, other, p->id, "close", code, NULL);
+  pipe_queue(p, side == 0 ? SIM_UP : SIM_DOWN, PM_CLOSE, NULL, 0)->code = code;
 }
+
+static void pipe_close(sim_pipe *p, int side) { pipe_close_code(p, side, 1000); }
 
 /* A session of `i` on pipe `p` ended (kind, reason); reported to its machine. */
 static void inst_session_ended(sim_peer_inst *i, sim_pipe *p, sb_peer_close_kind kind, int cause,
@@ -577,6 +594,34 @@ static void inst_session_ended(sim_peer_inst *i, sim_pipe *p, sb_peer_close_kind
 }
 
 static sim_peer_inst *accept_inst(sim_node *srv, uint64_t sid);
+
+/* A driven node's connection ended (sim_peer_set_driver). */
+static void driver_ended(sim_peer_inst *i, int code, const char *why) {
+  sim_peer_node *pn = i->node->peer;
+  if (pn->driver.ended) pn->driver.ended(pn->driver.ctx, i, code, why);
+}
+
+/* The server closes an accepted connection for a transport limit
+ * (SBP-BEH-005): `code` toward the client, the end reported to its side. */
+static void server_limit_close(sim_pipe *p, int code, int err, const char *what, const char *text) {
+  sim_peer_inst *a = p->server;
+  peer_note(a, "driver", what, err, text);
+  pipe_close_code(p, 1, code);
+  inst_session_ended(a, p, SB_PEER_CLOSE_RETRYABLE, err, text);
+  driver_ended(a, code, text);
+}
+
+static void idle_fire(sim_world *w, void *obj, uint64_t gen) {
+  sim_pipe *p = obj;
+  sim_peer_node *pn = p->server_node->peer;
+  if (gen != p->idle_gen || p->dead || p->closed[1] || !p->server || pn->idle_timeout <= 0) return;
+  if (w->now - p->last_rx < pn->idle_timeout) {
+    sim_sched_push(&w->sched, p->last_rx + pn->idle_timeout, idle_fire, p, p->idle_gen);
+    return;
+  }
+  server_limit_close(p, 1000, SB_ERR_ROUTER_IDLE, "idle_timeout",
+                     "no message from the client within the idle timeout: closed");
+}
 
 static void pipe_arrive(sim_world *w, void *obj, uint64_t d) {
   sim_pipe *p = obj;
@@ -600,8 +645,12 @@ static void pipe_arrive(sim_world *w, void *obj, uint64_t d) {
       sim_peer_inst *a = accept_inst(srv, 0);
       a->pipe = p;
       p->server = a;
+      p->last_rx = w->now;
+      if (pn->idle_timeout > 0)
+        sim_sched_push(&w->sched, w->now + pn->idle_timeout, idle_fire, p, ++p->idle_gen);
       if (a->raw) {
         a->raw_state_open = true;
+        if (pn->driver.opened) pn->driver.opened(pn->driver.ctx, a);
       } else {
         int rc = sb_peer_session_open(a->p, w->now, a->index);
         if (rc) sim_world_internal(w, "%s: accepted session_open: %s", srv->name, sb_err_name(rc));
@@ -610,6 +659,14 @@ static void pipe_arrive(sim_world *w, void *obj, uint64_t d) {
     } else if (m->k == PM_DATA) {
       sim_peer_inst *a = p->server;
       if (!a || p->closed[1]) goto done;
+      if (pn->max_message && m->len > pn->max_message) {
+        char text[96];
+        snprintf(text, sizeof text, "a %zu-byte message over the %u-byte cap: closed with 1009", m->len,
+                 (unsigned)pn->max_message);
+        server_limit_close(p, 1009, SB_ERR_ROUTER_MESSAGE_TOO_BIG, "message_too_big", text);
+        goto done;
+      }
+      p->last_rx = w->now;
       char where[48];
       snprintf(where, sizeof where, "connection %u c2d", p->id);
       inv_check(w, srv->index, p->id, DIR_PIPE | DIR_C2D, m->index, m->bytes, m->len, where);
@@ -618,12 +675,15 @@ static void pipe_arrive(sim_world *w, void *obj, uint64_t d) {
         int rc = sb_peer_session_recv(a->p, w->now, a->index, m->bytes, m->len);
         if (rc) sim_world_internal(w, "%s: recv: %s", srv->name, sb_err_name(rc));
         inst_after(a);
+      } else if (pn->driver.received) {
+        pn->driver.received(pn->driver.ctx, a, m->bytes, m->len);
       }
     } else if (m->k == PM_CLOSE) {
-      trace_link(srv, p->client->node, p->id, "closed", 1000, NULL);
+      trace_link(srv, p->client->node, p->id, "closed", m->code, NULL);
       if (p->server && !p->closed[1]) {
         p->closed[1] = true; /* the close is answered at once, without a reply message */
         inst_session_ended(p->server, p, SB_PEER_CLOSE_GRACEFUL, 0, NULL);
+        driver_ended(p->server, m->code, "closed by the client");
       }
     }
     goto done;
@@ -637,6 +697,7 @@ static void pipe_arrive(sim_world *w, void *obj, uint64_t d) {
     if (c->raw) {
       c->raw_connecting = false;
       c->raw_state_open = true;
+      if (cn->peer->driver.opened) cn->peer->driver.opened(cn->peer->driver.ctx, c);
     } else if (c->session == p->session) {
       int rc = sb_peer_session_open(c->p, w->now, p->session);
       if (rc) sim_world_internal(w, "%s: session_open: %s", cn->name, sb_err_name(rc));
@@ -648,6 +709,7 @@ static void pipe_arrive(sim_world *w, void *obj, uint64_t d) {
     if (c->raw) {
       c->raw_connecting = false;
       c->raw_closed = true;
+      driver_ended(c, 503, "connection refused (503)");
     } else {
       inst_session_ended(c, p, SB_PEER_CLOSE_RETRYABLE, SB_ERR_STATE, "connection refused (503)");
     }
@@ -662,12 +724,21 @@ static void pipe_arrive(sim_world *w, void *obj, uint64_t d) {
       int rc = sb_peer_session_recv(c->p, w->now, p->session, m->bytes, m->len);
       if (rc) sim_world_internal(w, "%s: recv: %s", cn->name, sb_err_name(rc));
       inst_after(c);
+    } else if (cn->peer->driver.received) {
+      cn->peer->driver.received(cn->peer->driver.ctx, c, m->bytes, m->len);
     }
   } else if (m->k == PM_CLOSE) {
-    trace_link(cn, p->server_node, p->id, "closed", 1000, NULL);
+    trace_link(cn, p->server_node, p->id, "closed", m->code, NULL);
     if (!p->closed[0]) {
       p->closed[0] = true;
-      inst_session_ended(c, p, SB_PEER_CLOSE_GRACEFUL, 0, NULL);
+      /* Only 1000 is a graceful close (TRN-WS-006): 1009 and the like are errors. */
+      char why[64];
+      snprintf(why, sizeof why, "closed by the server (%d)", m->code);
+      if (m->code == 1000)
+        inst_session_ended(c, p, SB_PEER_CLOSE_GRACEFUL, 0, NULL);
+      else
+        inst_session_ended(c, p, SB_PEER_CLOSE_RETRYABLE, SB_ERR_STATE, why);
+      driver_ended(c, m->code, why);
     }
   }
 done:
@@ -685,6 +756,7 @@ static void pipe_lost(sim_world *w, void *obj, uint64_t side) {
   if (p->closed[side]) return;
   p->closed[side] = true;
   inst_session_ended(i, p, SB_PEER_CLOSE_RETRYABLE, SB_ERR_STATE, "connection lost");
+  driver_ended(i, 1006, "connection lost");
 }
 
 /* Kill `p` now: `side` learns at once, the other after the latency. */
@@ -802,6 +874,10 @@ static int io_event(void *ctx, const sb_peer_event *ev) {
   } else {
     trace_peer(i, "lifecycle", name, NULL, 0, NULL, NULL);
   }
+  /* A listener of this event that throws (sim_peer_listener_throws). */
+  const sim_peer_node *pn = i->node->peer;
+  for (int k = 0; k < pn->nthrows; k++)
+    if (!strcmp(pn->throws[k], name)) return SB_ERR_STATE;
   return 0;
 }
 
@@ -1210,9 +1286,12 @@ void sim_peer_opts_default(sim_peer_opts *o) {
 
 static void peer_node_free(sim_peer_node *pn) {
   if (!pn) return;
+  if (pn->driver.free) pn->driver.free(pn->driver.ctx);
   inst_free(pn->client);
   for (uint32_t k = 0; k < pn->nacc; k++) inst_free(pn->acc[k]);
   free(pn->acc);
+  for (uint32_t k = 0; k < pn->nout; k++) inst_free(pn->out[k]);
+  free(pn->out);
   for (int s = 0; s < SIM_PEER_MAX_HANDLERS; s++)
     if (pn->handlers[s].used) sim_handler_spec_free(&pn->handlers[s].spec);
   for (size_t k = 0; k < pn->ndelayed; k++) {
@@ -1300,6 +1379,8 @@ sim_node *sim_world_add_peer(sim_world *w, sim_peer_opts *o) {
   pn->via = o->via;
   pn->target = o->target;
   pn->cfg = o->cfg;
+  pn->max_message = o->max_message;
+  pn->idle_timeout = o->idle_timeout;
   if (o->random_peer_id) {
     /* as upstream's id.ts when no peerId is given: 16 random bytes, 32 lower-case hex (PEER-NEG-009) */
     sb_xoshiro x;
@@ -1691,6 +1772,7 @@ int sim_peer_on(sim_node *n, const char *name, bool pattern, bool throws, uint32
   }
   sim_sub_slot *s = &pn->subs[slot];
   s->used = true;
+  s->retired = false;
   s->id = ++pn->next_sub_id;
   s->pattern = pattern;
   s->throws = throws;
@@ -1708,11 +1790,14 @@ int sim_peer_on(sim_node *n, const char *name, bool pattern, bool throws, uint32
 int sim_peer_off(sim_node *n, uint32_t id) {
   sim_peer_node *pn = n->peer;
   for (int s = 0; s < SIM_PEER_MAX_SUBS; s++) {
-    if (!pn->subs[s].used || pn->subs[s].id != id) continue;
+    if ((!pn->subs[s].used && !pn->subs[s].retired) || pn->subs[s].id != id) continue;
+    /* Each machine's unsubscribe is called every time, so a second call
+     * shows the machine's own idempotence (EVT-DSP-005). */
     sim_peer_inst **all;
     size_t count = machines(pn, &all);
     for (size_t k = 0; k < count; k++) sb_peer_events_off(all[k]->p, all[k]->sid_of_sub[s]);
     pn->subs[s].used = false;
+    pn->subs[s].retired = true;
     return 0;
   }
   return 0;
@@ -1750,6 +1835,52 @@ int sim_peer_drop_connection(sim_peer_inst *i) {
   if (!i->pipe || i->pipe->dead || (i->pipe->closed[0] && i->pipe->closed[1]))
     return fail(i, SB_ERR_STATE, "drop_connection: no connection to drop");
   pipe_drop(i->pipe, i->index ? 1 : 0);
+  return 0;
+}
+
+int sim_peer_listener_throws(sim_node *n, const char *name) {
+  sim_peer_node *pn = n->peer;
+  bool known = false;
+  for (int k = SB_PEER_EVENT_STATE_CHANGE; k <= SB_PEER_EVENT_ERROR && !known; k++)
+    known = !strcmp(sb_peer_event_name((sb_peer_event_kind)k), name);
+  if (!known) {
+    snprintf(n->w->err, sizeof n->w->err, "%s: no lifecycle event '%s'", n->name, name);
+    return SB_ERR_ARG;
+  }
+  if (pn->nthrows == 8) {
+    snprintf(n->w->err, sizeof n->w->err, "%s: too many throwing listeners", n->name);
+    return SB_ERR_FULL;
+  }
+  snprintf(pn->throws[pn->nthrows++], sizeof pn->throws[0], "%s", name);
+  return 0;
+}
+
+void sim_peer_set_driver(sim_node *n, const sim_peer_driver *d) {
+  if (n && n->peer) n->peer->driver = d ? *d : (sim_peer_driver){0};
+}
+
+void *sim_peer_driver_ctx(const sim_node *n) { return n && n->peer ? n->peer->driver.ctx : NULL; }
+
+sim_peer_inst *sim_peer_driven_connect(sim_node *n, uint32_t session) {
+  sim_peer_node *pn = n->peer;
+  if (!pn || !pn->target) return NULL;
+  pn->out = realloc(pn->out, (pn->nout + 1) * sizeof *pn->out);
+  if (!pn->out) abort();
+  sim_peer_inst *i = inst_new(n, 0, true);
+  pn->out[pn->nout++] = i;
+  i->session = session;
+  i->raw_connecting = true;
+  i->pipe = pipe_new(i, pn->target);
+  trace_link(n, pn->target, i->pipe->id, "connect", 0, NULL);
+  pipe_queue(i->pipe, SIM_UP, PM_UPGRADE, NULL, 0);
+  return i;
+}
+
+int sim_peer_inst_close(sim_peer_inst *i, int code) {
+  if (!i->pipe) return SB_ERR_STATE;
+  pipe_close_code(i->pipe, i->index ? 1 : 0, code);
+  i->raw_closed = true;
+  i->raw_state_open = false;
   return 0;
 }
 

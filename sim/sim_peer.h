@@ -98,6 +98,11 @@ typedef struct sim_peer_opts {
   /* The machine's configuration; peer_id, caps, metadata, frame buffer and
    * role are filled in. */
   sb_peer_config cfg;
+  /* Plain servers, the transport's limits (SBP-BEH-005; 0: off): an inbound
+   * message longer than max_message closes the connection with 1009, and a
+   * connection the client leaves silent for idle_timeout is closed (1000). */
+  uint32_t max_message;
+  sb_time_us idle_timeout;
 } sim_peer_opts;
 
 /* Defaults: upstream's (sb_peer_config_defaults), plain, not raw. */
@@ -200,6 +205,35 @@ int sim_peer_send_raw(sim_peer_inst *i, const uint8_t *bytes, size_t len);
 int sim_peer_drop_connection(sim_peer_inst *i);
 /* Server: stop accepting and disconnect every accepted peer (PEER-SRV-004). */
 int sim_peer_server_close(sim_node *n);
+
+/* A lifecycle listener of the node's client peer that throws on event
+ * `name` ("connected", "stateChange", ...; PEER-SM-014). SB_ERR_ARG for an
+ * unknown name, SB_ERR_FULL past 8. */
+int sim_peer_listener_throws(sim_node *n, const char *name);
+
+/* ---- nodes driven from outside (sim_router.h: Router servers, SBP proxies) ---
+ * A raw plain server (or the client side of a proxy) whose connections are
+ * handed to a driver instead of a machine: `opened` when a connection is
+ * accepted (server) or open (client side), `received` for every inbound
+ * message, `ended` when it is gone (`code`: the WebSocket close code, 1006
+ * when lost, 503 when refused). Raw bookkeeping and sbp records stay as for
+ * raw nodes. */
+typedef struct sim_peer_driver {
+  void *ctx;
+  void (*opened)(void *ctx, sim_peer_inst *i);
+  void (*received)(void *ctx, sim_peer_inst *i, const uint8_t *bytes, size_t len);
+  void (*ended)(void *ctx, sim_peer_inst *i, int code, const char *why);
+  void (*free)(void *ctx); /* the node is freed */
+} sim_peer_driver;
+void sim_peer_set_driver(sim_node *n, const sim_peer_driver *d);
+/* The driver's ctx of `n` (NULL if it has no driver). */
+void *sim_peer_driver_ctx(const sim_node *n);
+/* A new client-side connection of driven node `n` to its target server (the
+ * node's `target`), numbered `session` in its records; NULL if `n` has no
+ * target. */
+sim_peer_inst *sim_peer_driven_connect(sim_node *n, uint32_t session);
+/* Close the instance's connection from its side with WebSocket code `code`. */
+int sim_peer_inst_close(sim_peer_inst *i, int code);
 
 /* ---- layer invariant (called by sim_node.c for every Data plaintext) ------- */
 

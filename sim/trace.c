@@ -4,6 +4,7 @@
  */
 #include "trace.h"
 
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,80 +43,226 @@ char *sim_xstrdup(const char *s) {
   return memcpy(sim_xmalloc(n), s, n);
 }
 
+/* ---- arenas ------------------------------------------------------------------ */
+
+struct sim_arena_block {
+  struct sim_arena_block *next;
+  size_t used, cap;
+  char data[];
+};
+
+#define ARENA_BLOCK_BYTES ((size_t)64 * 1024)
+
+void *sim_arena_alloc(sim_arena *a, size_t n) {
+  if (n == 0) n = 1; /* a distinct non-NULL pointer even for no bytes, as malloc(1) gave */
+  struct sim_arena_block *b = a->head;
+  if (!b || b->cap - b->used < n) {
+    if (n > ARENA_BLOCK_BYTES / 4) { /* its own block, behind the current one */
+      struct sim_arena_block *big = sim_xmalloc(sizeof *big + n);
+      big->used = big->cap = n;
+      big->next = b ? b->next : NULL;
+      if (b)
+        b->next = big;
+      else
+        a->head = big;
+      return big->data;
+    }
+    b = sim_xmalloc(sizeof *b + ARENA_BLOCK_BYTES);
+    b->used = 0;
+    b->cap = ARENA_BLOCK_BYTES;
+    b->next = a->head;
+    a->head = b;
+  }
+  void *p = b->data + b->used;
+  b->used += n;
+  return p;
+}
+
+void sim_arena_free(sim_arena *a) {
+  for (struct sim_arena_block *b = a->head, *next; b; b = next) {
+    next = b->next;
+    free(b);
+  }
+  a->head = NULL;
+}
+
 /* ---- sim_buf ------------------------------------------------------------------ */
 
-static void buf_reserve(sim_buf *b, size_t extra) {
-  if (b->len + extra + 1 <= b->cap) return;
+/* Formatting is on the path of every trace record, so the primitives below
+ * write straight into the buffer (no printf, no byte-at-a-time stores through
+ * the struct) and keep the buffer NUL-terminated like sim_buf_add always did. */
+
+static void buf_grow(sim_buf *b, size_t need) {
   size_t cap = b->cap ? b->cap : 256;
-  while (cap < b->len + extra + 1) cap *= 2;
+  while (cap < need) cap *= 2;
   b->s = sim_xrealloc(b->s, cap);
   b->cap = cap;
 }
 
-void sim_buf_add(sim_buf *b, const char *s, size_t n) {
-  buf_reserve(b, n);
-  memcpy(b->s + b->len, s, n);
+/* Room for `extra` more bytes and the NUL; returns where they go. */
+static inline char *buf_space(sim_buf *b, size_t extra) {
+  if (b->len + extra + 1 > b->cap) buf_grow(b, b->len + extra + 1);
+  return b->s + b->len;
+}
+
+static inline void buf_commit(sim_buf *b, size_t n) {
   b->len += n;
   b->s[b->len] = '\0';
 }
 
+static inline void buf_put(sim_buf *b, const char *s, size_t n) {
+  char *o = buf_space(b, n);
+  if (n) memcpy(o, s, n);
+  buf_commit(b, n);
+}
+
+void sim_buf_add(sim_buf *b, const char *s, size_t n) { buf_put(b, s, n); }
+
+/* A string literal. */
+#define BUF_LIT(b, lit) buf_put((b), (lit), sizeof(lit) - 1)
+
 void sim_buf_printf(sim_buf *b, const char *fmt, ...) {
+  /* Straight into the free space; measure and retry only when it is too small. */
+  size_t room = b->cap > b->len ? b->cap - b->len : 0;
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
   va_end(ap);
-  if (n < 0) return;
-  buf_reserve(b, (size_t)n);
-  va_start(ap, fmt);
-  vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
+  if (n < 0) {
+    if (b->s) b->s[b->len] = '\0';
+    return;
+  }
+  if ((size_t)n >= room) {
+    buf_space(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+  }
   b->len += (size_t)n;
 }
 
+static const char hex_digits[] = "0123456789abcdef";
+
+/* "000102...ff": the two digits of every byte value. */
+static const char hex_pairs[513] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 void sim_buf_hex(sim_buf *b, const uint8_t *p, size_t n) {
-  static const char digits[] = "0123456789abcdef";
-  buf_reserve(b, 2 * n);
-  for (size_t i = 0; i < n; i++) {
-    b->s[b->len++] = digits[p[i] >> 4];
-    b->s[b->len++] = digits[p[i] & 15];
-  }
-  b->s[b->len] = '\0';
+  char *o = buf_space(b, 2 * n);
+  for (size_t i = 0; i < n; i++) memcpy(o + 2 * i, hex_pairs + 2 * p[i], 2);
+  buf_commit(b, 2 * n);
 }
 
+void sim_buf_u64(sim_buf *b, uint64_t v) {
+  char t[20], *s = t + sizeof t;
+  do {
+    *--s = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  buf_put(b, s, (size_t)(t + sizeof t - s));
+}
+
+void sim_buf_i64(sim_buf *b, int64_t v) {
+  if (v < 0) {
+    BUF_LIT(b, "-");
+    sim_buf_u64(b, (uint64_t)0 - (uint64_t)v);
+  } else {
+    sim_buf_u64(b, (uint64_t)v);
+  }
+}
+
+void sim_buf_hex_u64(sim_buf *b, uint64_t v, int width) {
+  char t[16], *s = t + sizeof t;
+  int k = 0;
+  do {
+    *--s = hex_digits[v & 15];
+    v >>= 4;
+    k++;
+  } while (v);
+  if (width > 16) width = 16;
+  while (k < width) {
+    *--s = '0';
+    k++;
+  }
+  buf_put(b, s, (size_t)k);
+}
+
+/* 1 for the bytes a JSON string carries as they are: not '"', '\\', a C0
+ * control or DEL (bytes of 0x80 and above pass: the text is UTF-8 by then). */
+static const uint8_t json_plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* Runs of plain bytes are copied whole; '"' '\\' '\n' '\t' get their short
+ * escapes, the other controls and DEL \u00xx. */
 static void json_escape(sim_buf *b, const uint8_t *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    uint8_t c = s[i];
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i;
+    while (j < n && json_plain[s[j]]) j++;
+    if (j > i) buf_put(b, (const char *)s + i, j - i);
+    if (j == n) break;
+    uint8_t c = s[j];
     if (c == '"' || c == '\\') {
       char e[2] = {'\\', (char)c};
-      sim_buf_add(b, e, 2);
+      buf_put(b, e, 2);
     } else if (c == '\n') {
-      sim_buf_add(b, "\\n", 2);
+      BUF_LIT(b, "\\n");
     } else if (c == '\t') {
-      sim_buf_add(b, "\\t", 2);
-    } else if (c < 0x20 || c == 0x7f) {
-      sim_buf_printf(b, "\\u%04x", c);
+      BUF_LIT(b, "\\t");
     } else {
-      sim_buf_add(b, (const char *)&c, 1);
+      char e[6] = {'\\', 'u', '0', '0', hex_pairs[2 * c], hex_pairs[2 * c + 1]};
+      buf_put(b, e, 6);
     }
+    i = j + 1;
   }
+}
+
+static bool all_ascii(const uint8_t *s, size_t n) {
+  uint8_t acc = 0;
+  for (size_t i = 0; i < n; i++) acc |= s[i];
+  return acc < 0x80;
 }
 
 void sim_buf_json_str(sim_buf *b, const char *s) {
   if (!s) {
-    sim_buf_add(b, "null", 4);
+    BUF_LIT(b, "null");
     return;
   }
+  const uint8_t *u = (const uint8_t *)s;
   size_t n = strlen(s);
-  sim_buf_add(b, "\"", 1);
-  if (sb_utf8_valid((const uint8_t *)s, n)) {
-    json_escape(b, (const uint8_t *)s, n);
+  BUF_LIT(b, "\"");
+  if (all_ascii(u, n) || sb_utf8_valid(u, n)) { /* ASCII is UTF-8: skip the decoder */
+    json_escape(b, u, n);
   } else {
-    size_t m = sb_utf8_lossy_len((const uint8_t *)s, n), got = 0;
+    size_t m = sb_utf8_lossy_len(u, n), got = 0;
     uint8_t *tmp = sim_xmalloc(m);
-    if (sb_utf8_lossy((const uint8_t *)s, n, tmp, m, &got) == 0) json_escape(b, tmp, got);
+    if (sb_utf8_lossy(u, n, tmp, m, &got) == 0) json_escape(b, tmp, got);
     free(tmp);
   }
-  sim_buf_add(b, "\"", 1);
+  BUF_LIT(b, "\"");
 }
 
 void sim_buf_reset(sim_buf *b) {
@@ -215,29 +362,45 @@ const char *sim_rec_kind_name(sim_rec_kind k) {
   return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "?";
 }
 
+/* Formatted lines are hashed (and the buffer emptied) once this many are pending. */
+#define TRACE_HASH_BATCH ((size_t)64 * 1024)
+
+static void *trace_alloc(sim_trace *tr, size_t n) { return sim_arena_alloc(&tr->mem, n); }
+
+static char *trace_strdup(sim_trace *tr, const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  return memcpy(trace_alloc(tr, n), s, n);
+}
+
+static _Noreturn void sha_failed(void) {
+  fputs("sbconf: SHA-256 (libcrypto) failed\n", stderr);
+  abort();
+}
+
+static EVP_MD_CTX *sha_new(void) {
+  EVP_MD_CTX *c = EVP_MD_CTX_new();
+  if (!c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) sha_failed();
+  return c;
+}
+
+/* Hash the pending lines and empty the buffer. */
+static void trace_hash_pending(sim_trace *tr) {
+  if (!tr->line.len) return;
+  if (!tr->sha) tr->sha = sha_new();
+  if (EVP_DigestUpdate(tr->sha, tr->line.s, tr->line.len) != 1) sha_failed();
+  sim_buf_reset(&tr->line);
+}
+
 void sim_trace_init(sim_trace *tr, FILE *file) {
   memset(tr, 0, sizeof *tr);
   tr->file = file;
-  crypto_hash_sha256_init(&tr->sha);
-}
-
-static void rec_free(sim_rec *r) {
-  free(r->bytes);
-  free(r->machine);
-  free(r->from);
-  free(r->to);
-  free(r->event);
-  free(r->row);
-  free(r->what);
-  free(r->text);
-  free(r->name);
-  free(r->tag);
-  free(r->json);
 }
 
 void sim_trace_free(sim_trace *tr) {
-  for (size_t i = 0; i < tr->n; i++) rec_free(&tr->recs[i]);
   free(tr->recs);
+  sim_arena_free(&tr->mem); /* the records' strings and bytes */
+  EVP_MD_CTX_free(tr->sha);
   for (size_t i = 0; i < tr->nnames; i++) free(tr->names[i]);
   free(tr->names);
   sim_buf_free(&tr->line);
@@ -260,33 +423,71 @@ const char *sim_trace_name(const sim_trace *tr, int index) {
   return tr->names[index];
 }
 
+/* ,"key": */
+static inline void add_key(sim_buf *b, const char *key) {
+  size_t k = strlen(key);
+  char *o = buf_space(b, k + 4);
+  o[0] = ',';
+  o[1] = '"';
+  memcpy(o + 2, key, k);
+  o[k + 2] = '"';
+  o[k + 3] = ':';
+  buf_commit(b, k + 4);
+}
+
+/* ,"sid":"<16 hex digits>" */
+static void add_sid_value(sim_buf *b, uint64_t sid) {
+  BUF_LIT(b, ",\"sid\":\"");
+  sim_buf_hex_u64(b, sid, 16);
+  BUF_LIT(b, "\"");
+}
+
 static void add_sid(sim_buf *b, const sim_rec *r) {
   if (r->has_sid)
-    sim_buf_printf(b, ",\"sid\":\"%016llx\"", (unsigned long long)r->sid);
+    add_sid_value(b, r->sid);
   else
-    sim_buf_add(b, ",\"sid\":null", 11);
+    BUF_LIT(b, ",\"sid\":null");
 }
 
 static void add_str(sim_buf *b, const char *key, const char *val) {
-  sim_buf_printf(b, ",\"%s\":", key);
+  add_key(b, key);
   sim_buf_json_str(b, val);
 }
 
+static void add_int(sim_buf *b, const char *key, int64_t v) {
+  add_key(b, key);
+  sim_buf_i64(b, v);
+}
+
 static void format_frame(const sim_trace *tr, const sim_rec *r, sim_buf *b) {
-  sim_buf_printf(b, ",\"dir\":\"%s\",\"conn\":%u", r->sent ? "send" : "recv", r->conn);
+  if (r->sent)
+    BUF_LIT(b, ",\"dir\":\"send\",\"conn\":");
+  else
+    BUF_LIT(b, ",\"dir\":\"recv\",\"conn\":");
+  sim_buf_u64(b, r->conn);
   add_str(b, "peer", sim_trace_name(tr, r->peer));
   sim_frame_info fi;
   sim_frame_describe(r->bytes, r->len, &fi);
   if (fi.type_name)
     add_str(b, "type", fi.type_name);
-  else
-    sim_buf_printf(b, ",\"type\":\"0x%02x\"", fi.type);
-  if (fi.header_ok)
-    sim_buf_printf(b, ",\"sid\":\"%016llx\",\"len\":%zu", (unsigned long long)fi.sid,
-                   fi.payload_len);
-  if (fi.has_seq) sim_buf_printf(b, ",\"seq\":%llu", (unsigned long long)fi.seq);
+  else {
+    BUF_LIT(b, ",\"type\":\"0x");
+    sim_buf_hex_u64(b, fi.type, 2);
+    BUF_LIT(b, "\"");
+  }
+  if (fi.header_ok) {
+    add_sid_value(b, fi.sid);
+    BUF_LIT(b, ",\"len\":");
+    sim_buf_u64(b, fi.payload_len);
+  }
+  if (fi.has_seq) {
+    BUF_LIT(b, ",\"seq\":");
+    sim_buf_u64(b, fi.seq);
+  }
   if (fi.has_control) {
-    sim_buf_printf(b, ",\"code\":\"0x%04x\"", fi.control_code);
+    BUF_LIT(b, ",\"code\":\"0x");
+    sim_buf_hex_u64(b, fi.control_code, 4);
+    BUF_LIT(b, "\"");
     add_str(b, "control", fi.control_name ? fi.control_name : "unknown");
   }
   if (fi.has_signal) {
@@ -296,19 +497,24 @@ static void format_frame(const sim_trace *tr, const sim_rec *r, sim_buf *b) {
     add_str(b, "reason", rs ? rs : "unknown");
   }
   if (fi.err == 0 && (fi.type == SB_SBRP_PING || fi.type == SB_SBRP_PONG)) {
-    sim_buf_add(b, ",\"payload\":\"", 12);
+    BUF_LIT(b, ",\"payload\":\"");
     sim_buf_hex(b, fi.payload, fi.payload_len);
-    sim_buf_add(b, "\"", 1);
+    BUF_LIT(b, "\"");
   }
   if (fi.err) add_str(b, "malformed", sb_err_name(fi.err));
-  sim_buf_add(b, ",\"bytes\":\"", 10);
+  BUF_LIT(b, ",\"bytes\":\"");
   sim_buf_hex(b, r->bytes, r->len);
-  sim_buf_add(b, "\"", 1);
+  BUF_LIT(b, "\"");
 }
 
 void sim_trace_format(const sim_trace *tr, size_t i, sim_buf *b) {
   const sim_rec *r = &tr->recs[i];
-  sim_buf_printf(b, "{\"t\":%lld,\"ev\":\"%s\"", (long long)r->t, sim_rec_kind_name(r->kind));
+  BUF_LIT(b, "{\"t\":");
+  sim_buf_i64(b, r->t);
+  BUF_LIT(b, ",\"ev\":\"");
+  const char *kind = sim_rec_kind_name(r->kind);
+  buf_put(b, kind, strlen(kind));
+  BUF_LIT(b, "\"");
   add_str(b, "node", r->node < 0 ? NULL : sim_trace_name(tr, r->node));
   switch (r->kind) {
   case SIM_REC_FRAME:
@@ -330,22 +536,23 @@ void sim_trace_format(const sim_trace *tr, size_t i, sim_buf *b) {
     add_str(b, "text", r->text);
     break;
   case SIM_REC_LINK:
-    sim_buf_printf(b, ",\"conn\":%u", r->conn);
+    add_int(b, "conn", r->conn);
     add_str(b, "peer", sim_trace_name(tr, r->peer));
     add_str(b, "what", r->what);
-    if (r->code) sim_buf_printf(b, ",\"code\":%d", r->code);
+    if (r->code) add_int(b, "code", r->code);
     if (r->text) add_str(b, "err", r->text);
     break;
   case SIM_REC_FAULT:
     add_str(b, "what", r->what);
-    if (r->conn) sim_buf_printf(b, ",\"conn\":%u", r->conn);
+    if (r->conn) add_int(b, "conn", r->conn);
     add_str(b, "detail", r->text);
     break;
   case SIM_REC_DELIVER:
     add_sid(b, r);
-    sim_buf_printf(b, ",\"len\":%zu,\"bytes\":\"", r->len);
+    add_int(b, "len", (int64_t)r->len);
+    BUF_LIT(b, ",\"bytes\":\"");
     if (r->bytes) sim_buf_hex(b, r->bytes, r->len);
-    sim_buf_add(b, "\"", 1);
+    BUF_LIT(b, "\"");
     break;
   case SIM_REC_KEYS:
     add_sid(b, r);
@@ -371,10 +578,10 @@ void sim_trace_format(const sim_trace *tr, size_t i, sim_buf *b) {
     add_str(b, "what", r->what);
     add_str(b, "procedure", r->event);
     if (!strcmp(r->what ? r->what : "", "answer")) {
-      if (r->code) sim_buf_printf(b, ",\"status\":%d", r->code);
-      else sim_buf_add(b, ",\"status\":null", 14);
-      if (r->http) sim_buf_printf(b, ",\"http\":%d", r->http);
-      else sim_buf_add(b, ",\"http\":null", 12);
+      if (r->code) add_int(b, "status", r->code);
+      else BUF_LIT(b, ",\"status\":null");
+      if (r->http) add_int(b, "http", r->http);
+      else BUF_LIT(b, ",\"http\":null");
       add_str(b, "error", r->from);
       add_str(b, "verdict", r->to);
       add_sid(b, r);
@@ -386,7 +593,7 @@ void sim_trace_format(const sim_trace *tr, size_t i, sim_buf *b) {
     sim_peer_format_record(tr, r, b);
     break;
   }
-  sim_buf_add(b, "}", 1);
+  BUF_LIT(b, "}");
 }
 
 size_t sim_trace_add(sim_trace *tr, const sim_rec *r) {
@@ -396,31 +603,38 @@ size_t sim_trace_add(sim_trace *tr, const sim_rec *r) {
   }
   sim_rec *c = &tr->recs[tr->n];
   *c = *r;
-  if (r->bytes) c->bytes = memcpy(sim_xmalloc(r->len), r->bytes, r->len);
-  c->machine = sim_xstrdup(r->machine);
-  c->from = sim_xstrdup(r->from);
-  c->to = sim_xstrdup(r->to);
-  c->event = sim_xstrdup(r->event);
-  c->row = sim_xstrdup(r->row);
-  c->what = sim_xstrdup(r->what);
-  c->text = sim_xstrdup(r->text);
-  c->name = sim_xstrdup(r->name);
-  c->tag = sim_xstrdup(r->tag);
-  c->json = sim_xstrdup(r->json);
+  if (r->bytes) c->bytes = memcpy(trace_alloc(tr, r->len), r->bytes, r->len);
+  c->machine = trace_strdup(tr, r->machine);
+  c->from = trace_strdup(tr, r->from);
+  c->to = trace_strdup(tr, r->to);
+  c->event = trace_strdup(tr, r->event);
+  c->row = trace_strdup(tr, r->row);
+  c->what = trace_strdup(tr, r->what);
+  c->text = trace_strdup(tr, r->text);
+  c->name = trace_strdup(tr, r->name);
+  c->tag = trace_strdup(tr, r->tag);
+  c->json = trace_strdup(tr, r->json);
   size_t i = tr->n++;
-  sim_buf_reset(&tr->line);
+  /* The line goes after the ones not hashed yet; the file gets it at once. */
+  size_t start = tr->line.len;
   sim_trace_format(tr, i, &tr->line);
-  sim_buf_add(&tr->line, "\n", 1);
-  crypto_hash_sha256_update(&tr->sha, (const unsigned char *)tr->line.s, tr->line.len);
-  tr->bytes_out += tr->line.len;
-  if (tr->file) fwrite(tr->line.s, 1, tr->line.len, tr->file);
+  BUF_LIT(&tr->line, "\n");
+  size_t n = tr->line.len - start;
+  tr->bytes_out += n;
+  if (tr->file) fwrite(tr->line.s + start, 1, n, tr->file);
+  if (tr->line.len >= TRACE_HASH_BATCH) trace_hash_pending(tr);
   return i;
 }
 
 void sim_trace_digest(const sim_trace *tr, char out[65]) {
-  crypto_hash_sha256_state copy = tr->sha;
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&copy, h);
+  /* The running hash, copied, plus the lines still pending. */
+  EVP_MD_CTX *copy = sha_new();
+  if (tr->sha && EVP_MD_CTX_copy_ex(copy, tr->sha) != 1) sha_failed();
+  if (tr->line.len && EVP_DigestUpdate(copy, tr->line.s, tr->line.len) != 1) sha_failed();
+  unsigned char h[32];
+  unsigned int hlen = 0;
+  if (EVP_DigestFinal_ex(copy, h, &hlen) != 1 || hlen != sizeof h) sha_failed();
+  EVP_MD_CTX_free(copy);
   static const char digits[] = "0123456789abcdef";
   for (size_t i = 0; i < sizeof h; i++) {
     out[2 * i] = digits[h[i] >> 4];

@@ -5,7 +5,8 @@
  *
  * Records are kept in memory (expectations read them from a cursor) and
  * each one is formatted once as it is added: written to the trace file when
- * one is open, and fed to a SHA-256 of the whole trace. Members come in a
+ * one is open, and fed to a SHA-256 of the whole trace (in batches of lines;
+ * the digest is the same with or without a file). Members come in a
  * fixed order and carry no pointers and no wall time, so the same scenario,
  * seed and build give a byte-identical trace and the same digest.
  * The format is documented in scenarios/README.md ("The trace").
@@ -35,6 +36,12 @@ void sim_buf_add(sim_buf *b, const char *s, size_t n);
 void sim_buf_json_str(sim_buf *b, const char *s);
 void sim_buf_hex(sim_buf *b, const uint8_t *p, size_t n);
 
+/* Append a number as printf's %llu / %lld / %0*llx (lower-case, at least
+ * `width` digits, at most 16) would, without printf. */
+void sim_buf_u64(sim_buf *b, uint64_t v);
+void sim_buf_i64(sim_buf *b, int64_t v);
+void sim_buf_hex_u64(sim_buf *b, uint64_t v, int width);
+
 /* Empty the buffer (keeps its memory) / release it. */
 void sim_buf_reset(sim_buf *b);
 void sim_buf_free(sim_buf *b);
@@ -43,6 +50,19 @@ void sim_buf_free(sim_buf *b);
 void *sim_xmalloc(size_t n);
 void *sim_xrealloc(void *p, size_t n);
 char *sim_xstrdup(const char *s);
+
+/* ---- an arena: many small allocations, freed all at once ---------------------- */
+
+typedef struct sim_arena {
+  struct sim_arena_block *head; /* {0}: empty */
+} sim_arena;
+
+/* `n` bytes (unaligned: for strings and byte arrays; a distinct non-NULL
+ * pointer even for 0) that live until sim_arena_free. Abort on out of memory. */
+void *sim_arena_alloc(sim_arena *a, size_t n);
+
+/* Release every allocation of `a` (it is empty and usable again). */
+void sim_arena_free(sim_arena *a);
 
 /* ---- a decoded frame, for traces and expectations -------------------------- */
 
@@ -128,9 +148,10 @@ typedef struct sim_trace {
   char **names;     /* node names by index */
   size_t nnames;
   FILE *file;       /* NULL: not written */
-  crypto_hash_sha256_state sha;
-  sim_buf line;     /* scratch */
+  struct evp_md_ctx_st *sha; /* SHA-256 (OpenSSL's) of the lines before `line`'s */
+  sim_buf line;     /* lines formatted but not hashed yet (hashed in batches) */
   uint64_t bytes_out;
+  sim_arena mem;    /* the records' strings and bytes */
 } sim_trace;
 
 /* Start an empty trace; `file` (may be NULL) receives the lines. */

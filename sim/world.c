@@ -136,8 +136,10 @@ void sim_sched_free(sim_sched *s) {
   memset(s, 0, sizeof *s);
 }
 
-static bool ev_before(const sim_event *a, const sim_event *b) {
-  return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+/* (t, seq) order, without branches: which child is earlier is a coin toss
+ * the branch predictor loses half the time. */
+static inline bool ev_before(const sim_event *a, const sim_event *b) {
+  return (a->t < b->t) | ((a->t == b->t) & (a->seq < b->seq));
 }
 
 uint64_t sim_sched_push(sim_sched *s, sb_time_us t, sim_event_fn fn, void *obj, uint64_t arg) {
@@ -157,24 +159,32 @@ uint64_t sim_sched_push(sim_sched *s, sb_time_us t, sim_event_fn fn, void *obj, 
   return e.seq;
 }
 
+/* Bottom-up deletion: the hole left at the root walks down to a leaf along
+ * the earlier child (one comparison per level), then the last event climbs
+ * back from there, usually by no level at all. Keys are unique (seq), so the
+ * order events come out in is that of (t, seq) whatever the heap's shape. */
 bool sim_sched_pop(sim_sched *s, sim_event *out) {
   if (s->n == 0) return false;
-  *out = s->heap[0];
-  sim_event last = s->heap[--s->n];
+  sim_event *h = s->heap;
+  *out = h[0];
+  size_t n = --s->n;
+  if (n == 0) return true;
   size_t i = 0;
   for (;;) {
-    size_t l = 2 * i + 1, r = l + 1, m = i;
-    const sim_event *best = &last;
-    if (l < s->n && ev_before(&s->heap[l], best)) {
-      m = l;
-      best = &s->heap[l];
-    }
-    if (r < s->n && ev_before(&s->heap[r], best)) m = r;
-    if (m == i) break;
-    s->heap[i] = s->heap[m];
-    i = m;
+    size_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n) c += ev_before(&h[c + 1], &h[c]);
+    h[i] = h[c];
+    i = c;
   }
-  if (s->n) s->heap[i] = last;
+  const sim_event last = h[n];
+  while (i > 0) {
+    size_t parent = (i - 1) / 2;
+    if (!ev_before(&last, &h[parent])) break;
+    h[i] = h[parent];
+    i = parent;
+  }
+  h[i] = last;
   return true;
 }
 

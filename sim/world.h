@@ -192,9 +192,10 @@ typedef struct sim_wire_rule {
 
 /* Frames seen on one wire (node and direction), for replay. */
 typedef struct sim_wire_seen {
-  uint8_t **frames;
+  uint8_t **frames; /* in `mem` */
   size_t *lens;
   size_t n, cap;
+  sim_arena mem;
 } sim_wire_seen;
 
 /* ---- nodes ------------------------------------------------------------------------------------ */
@@ -493,6 +494,11 @@ uint64_t sim_client_session_id(const sim_node *n);
 /* Daemon disk: forget everything / xor `mask` into byte `offset` of the
  * record of `sid` (0: every record); returns the number of records changed. */
 void sim_daemon_lose_disk(sim_node *n);
+/* Daemon, down: the operator's manual identity-key rotation (SBRP-TOFU-005):
+ * a new identity key from the seed replaces the old one in the daemon and
+ * in the control plane, which keeps only the new one. A fault record.
+ * SB_ERR_STATE while the daemon runs. */
+int sim_daemon_rotate_identity(sim_node *n);
 size_t sim_daemon_corrupt_disk(sim_node *n, uint64_t sid, int64_t offset, uint8_t mask);
 
 /* The control plane rotates its token-signing key (sim_control_rotate): new

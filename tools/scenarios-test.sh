@@ -3,8 +3,10 @@
 #   1. every scenario under scenarios/ passes (`sbconf run scenarios`);
 #   2. determinism: each scenario run twice with the same seed gives the same
 #      trace digest, and a second seed gives another digest;
-#   3. every capture of the run opens in tshark without errors (skipped
-#      when tshark is missing);
+#   3. every capture of the run opens in tshark without errors, and every
+#      WebSocket frame on it is binary, a continuation or a close: SBRP
+#      messages are binary messages (SBRP-WIRE-001) (skipped when tshark is
+#      missing);
 #   4. broken scripts (scenarios/broken/expect.tsv) and bad command lines
 #      give the documented exit code and message, never a crash.
 # One check per scenario / script / case; writes "passed failed skipped" to
@@ -70,6 +72,13 @@ if command -v tshark > /dev/null 2>&1; then
       ok
     else
       bad "tshark -r $(basename "$p"): $(grep -v 'Running as user' "$tmp/tshark.err" | head -2)"
+    fi
+    # SBRP-WIRE-001: no text (or other) data frame on an SBRP connection.
+    if tshark -r "$p" -Y 'websocket && !(websocket.opcode == 0 || websocket.opcode == 2 || websocket.opcode == 8)' \
+         > "$tmp/tshark.op" 2> /dev/null && [ ! -s "$tmp/tshark.op" ]; then
+      ok
+    else
+      bad "$(basename "$p"): WebSocket frames that are not binary (SBRP-WIRE-001): $(head -2 "$tmp/tshark.op")"
     fi
   done
 else

@@ -265,6 +265,18 @@
   X(SB_ERR_PEER_CANCELLED, -609, "operation cancelled", "PEER-SM-006", 0, "cancelled")          \
   X(SB_ERR_PEER_REMOTE_FATAL, -610, "remote sent ErrorFrame 1000 or 1001", "SBP-ERR-001", 0,     \
     NULL)                                                                                       \
+  /* the runtime Router and its receiver policies (peer/router.h); no PeerErrorCode */          \
+  X(SB_ERR_ROUTER_HANDLER_TIMEOUT, -611, "RPC handler did not answer within its timeout",       \
+    "RPC-ERR-003", 1103, NULL)                                                                  \
+  X(SB_ERR_ROUTER_HANDLER_THREW, -612, "route handler threw", "RPC-RTR-003", 0, NULL)           \
+  X(SB_ERR_ROUTER_FRAME_TOO_LARGE, -613, "frame larger than the receiver's maximum",            \
+    "SBP-BEH-006", 1000, NULL)                                                                  \
+  X(SB_ERR_ROUTER_THROTTLED, -614, "peer exceeded a rate limit (errors, handshakes or pings)",  \
+    "SBP-ERR-013", 1000, NULL)                                                                  \
+  X(SB_ERR_ROUTER_MESSAGE_TOO_BIG, -615, "transport message larger than the server's cap",      \
+    "SBP-BEH-005", 1009, NULL)                                                                  \
+  X(SB_ERR_ROUTER_IDLE, -616, "connection idle longer than the server's timeout",               \
+    "SBP-BEH-005", 0, NULL)                                                                     \
                                                                                                 \
   /* cloud SDK model (cloud.md); the parser reports line and reason */                          \
   X(SB_ERR_CLOUD_PIN_TEXT, -650, "pin store text malformed", "CLOUD-090", 0, NULL)

@@ -560,7 +560,7 @@ static int expect_api(lua_State *L, bool negative) {
   sb_time_us t = sim_lua_timeout(L, 3, fname, negative ? "during" : "timeout");
   size_t at = sim_lua_expect(L, n, SIM_CUR_API, api_accepts, &m, t, negative, what);
   if (negative) return 0;
-  push_api_record(L, &w->trace.recs[at]);
+  push_api_record(L, sim_trace_rec(&w->trace, at));
   return 1;
 }
 

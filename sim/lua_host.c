@@ -526,6 +526,7 @@ static int l_world(lua_State *L) {
   cfg.epoch_s = opt_int(L, 1, "sim.world", "epoch", cfg.epoch_s, 0, INT64_C(4102444800));
   h->w = sim_world_new(&cfg, h->o->trace);
   if (!h->w) luaL_error(L, "out of memory");
+  if (h->o->keep_records) sim_trace_set_keep(&h->w->trace, h->o->keep_records);
   h->res->seed = cfg.seed;
   if (h->o->pcap) sim_world_set_pcap(h->w, h->o->pcap);
   if (h->o->keylog) sim_world_set_keylog(h->w, h->o->keylog);
@@ -1257,7 +1258,9 @@ static int l_wire_replay(lua_State *L) {
     nth = opt_int(L, 2, "wire:replay", "nth", -1, -1000000, 1000000);
     if (nth == 0) luaL_error(L, "wire:replay: nth counts from 1 (or from -1, the latest)");
   }
-  return push_result(L, get_host(L), sim_wire_replay(n, u->dir, &m, nth));
+  int rc = sim_wire_replay(n, u->dir, &m, nth);
+  if (rc == SB_ERR_RANGE) luaL_error(L, "wire:replay: %s", n->w->err);
+  return push_result(L, get_host(L), rc);
 }
 
 /* wire:seen{type=, nth=}: the bytes of a frame seen on this wire (nil if none). */
@@ -1275,19 +1278,14 @@ static int l_wire_seen(lua_State *L) {
     lua_pop(L, 1);
     nth = opt_int(L, 2, "wire:seen", "nth", -1, -1000000, 1000000);
   }
-  sim_wire_seen *s = &n->seen[u->dir];
-  int64_t count = 0;
-  for (size_t i = 0; i < s->n; i++)
-    if (type < 0 || (s->lens[i] && s->frames[i][0] == type)) count++;
-  int64_t want = nth > 0 ? nth : count + nth + 1, k = 0;
-  for (size_t i = 0; i < s->n; i++) {
-    if (type >= 0 && !(s->lens[i] && s->frames[i][0] == type)) continue;
-    if (++k == want) {
-      lua_pushlstring(L, (const char *)s->frames[i], s->lens[i]);
-      return 1;
-    }
-  }
-  return 0;
+  sim_wire_match m = {.type = type};
+  const uint8_t *bytes = NULL;
+  size_t len = 0;
+  int rc = sim_wire_find(n, u->dir, &m, nth, &bytes, &len);
+  if (rc == SB_ERR_RANGE) luaL_error(L, "wire:seen: %s", n->w->err);
+  if (rc != 0) return 0;
+  lua_pushlstring(L, (const char *)bytes, len);
+  return 1;
 }
 
 static int l_wire_clear(lua_State *L) {
@@ -1422,11 +1420,31 @@ typedef struct seek {
   size_t at;   /* the match */
 } seek;
 
+/* A scan from `*scan` on node `node`'s records starts at the first record in
+ * memory; a broken script if one of that node's was released on the way. */
+static void scan_from(lua_State *L, host *h, int node, size_t *scan) {
+  if (*scan >= sim_trace_first(&h->w->trace)) return;
+  sim_lua_check_reach(L, h->w->nodes[node], *scan);
+  *scan = sim_trace_first(&h->w->trace);
+}
+
+void sim_lua_check_reach(lua_State *L, const sim_node *n, size_t from) {
+  const sim_trace *tr = &n->w->trace;
+  if (!sim_trace_lost(tr, n->index, from)) return;
+  char msg[400];
+  snprintf(msg, sizeof msg,
+           "records of '%s' after this expectation's cursor are no longer in memory: a run keeps "
+           "only its last %zu trace records, so an expectation must look from a cursor within "
+           "them (scenarios/README.md, \"Long runs\")",
+           n->name, tr->keep);
+  luaL_error(L, "%s", msg);
+}
+
 static bool seek_pred(lua_State *L, host *h, void *ctx) {
-  (void)L;
   seek *s = ctx;
+  scan_from(L, h, s->m->node, &s->scan);
   for (; s->scan < h->w->trace.n; s->scan++) {
-    if (rec_matches(&h->w->trace.recs[s->scan], s->m)) {
+    if (rec_matches(sim_trace_rec(&h->w->trace, s->scan), s->m)) {
       s->at = s->scan;
       return true;
     }
@@ -1434,26 +1452,42 @@ static bool seek_pred(lua_State *L, host *h, void *ctx) {
   return false;
 }
 
-/* The trace lines of node `node` from record `from` (the latest `max`), or
- * the last `max` before it when there is none after. */
-static void trace_excerpt(host *h, int node, size_t from, size_t max, sim_buf *out) {
+/* Where an expectation started, for the trace excerpt of its failure: the
+ * records of its node after its cursor then, and all of that node's then
+ * (records may be released while it waits; these counts stay exact). */
+typedef struct excerpt_mark {
+  int node;
+  size_t after;
+  uint64_t total;
+} excerpt_mark;
+
+static excerpt_mark mark_cursor(lua_State *L, host *h, int node, size_t from) {
+  sim_lua_check_reach(L, h->w->nodes[node], from);
+  excerpt_mark m = {node, sim_trace_count_from(&h->w->trace, node, from),
+                    sim_trace_node_total(&h->w->trace, node)};
+  return m;
+}
+
+/* The trace lines of the node of `mk` after its cursor (the latest `max`),
+ * or the last `max` before it when there is none after. */
+static void trace_excerpt(host *h, const excerpt_mark *mk, size_t max, sim_buf *out) {
   const sim_trace *tr = &h->w->trace;
-  size_t *idx = sim_xmalloc((tr->n + 1) * sizeof *idx), n = 0;
-  for (size_t i = from; i < tr->n; i++)
-    if (tr->recs[i].node == node) idx[n++] = i;
+  int node = mk->node;
+  size_t n = mk->after + (size_t)(sim_trace_node_total(tr, node) - mk->total);
   if (n) {
     sim_buf_printf(out, "  the trace of '%s' after the expectation's cursor (%zu record%s%s):\n",
                    sim_trace_name(tr, node), n, n == 1 ? "" : "s", n > max ? ", the last shown" : "");
   } else {
-    for (size_t i = 0; i < from && i < tr->n; i++)
-      if (tr->recs[i].node == node) idx[n++] = i;
     sim_buf_printf(out, "  no record of '%s' after the expectation's cursor; the last before it:\n",
                    sim_trace_name(tr, node));
   }
+  /* Those after the cursor are the node's latest; with none after, so are the last before it. */
+  const sim_rec **last = sim_xmalloc((max ? max : 1) * sizeof *last);
+  size_t got = sim_trace_node_last(tr, node, n && n < max ? n : max, last);
   sim_buf line = {0};
-  for (size_t k = n > max ? n - max : 0; k < n; k++) {
+  for (size_t k = 0; k < got; k++) {
     sim_buf_reset(&line);
-    sim_trace_format(tr, idx[k], &line);
+    sim_trace_format_rec(tr, last[k], &line);
     if (line.len > 240) {
       line.len = 237;
       line.s[237] = '\0';
@@ -1462,7 +1496,7 @@ static void trace_excerpt(host *h, int node, size_t from, size_t max, sim_buf *o
     sim_buf_printf(out, "    %s\n", line.s);
   }
   sim_buf_free(&line);
-  free(idx);
+  free(last);
 }
 
 static void trace_expect(host *h, bool pass, const char *what, const char *at) {
@@ -1515,7 +1549,7 @@ static sb_time_us timeout_opt(lua_State *L, host *h, int idx, const char *fname,
 
 /* Push the matched record as a table (t, node, and the kind's fields). */
 static void push_record(lua_State *L, host *h, size_t i) {
-  const sim_rec *r = &h->w->trace.recs[i];
+  const sim_rec *r = sim_trace_rec(&h->w->trace, i);
   lua_createtable(L, 0, 8);
   lua_pushinteger(L, r->t);
   lua_setfield(L, -2, "t");
@@ -1579,7 +1613,7 @@ static void push_record(lua_State *L, host *h, size_t i) {
 static int expect_record(lua_State *L, host *h, const match *m, sb_time_us timeout, const char *what) {
   sim_node *n = h->w->nodes[m->node];
   seek s = {m, n->cursor[m->cursor], 0};
-  size_t from = s.scan;
+  excerpt_mark mk = mark_cursor(L, h, m->node, s.scan);
   sb_time_us start = h->w->now;
   if (run_until(L, h, seek_pred, &s, start + timeout)) {
     n->cursor[m->cursor] = s.at + 1;
@@ -1591,7 +1625,7 @@ static int expect_record(lua_State *L, host *h, const match *m, sb_time_us timeo
   sim_duration_format(timeout, d, sizeof d);
   sim_buf detail = {0};
   sim_buf_printf(&detail, "  no matching record within %s of virtual time\n", d);
-  trace_excerpt(h, m->node, from, 15, &detail);
+  trace_excerpt(h, &mk, 15, &detail);
   fail_expect(L, h, what, &detail);
   return 0;
 }
@@ -1859,7 +1893,7 @@ static int l_expect_transitions(lua_State *L) {
   match_options(L, 3, "expect.transitions", transition_keys, &m);
   const char *what = describe(L, "transitions", 3);
   sb_time_us deadline = h->w->now + timeout_opt(L, h, 3, "expect.transitions", "timeout");
-  size_t from = n->cursor[SIM_CUR_TRANSITION];
+  excerpt_mark mk = mark_cursor(L, h, n->index, n->cursor[SIM_CUR_TRANSITION]);
   for (lua_Integer i = 1; i <= count; i++) {
     char buf[256];
     if (lua_rawgeti(L, 2, i) != LUA_TSTRING)
@@ -1871,7 +1905,7 @@ static int l_expect_transitions(lua_State *L) {
       sim_buf detail = {0};
       sim_buf_printf(&detail, "  entry %d (\"%s\") did not follow%s\n", (int)i, lua_tostring(L, -1),
                      i > 1 ? " the ones before it" : "");
-      trace_excerpt(h, n->index, from, 15, &detail);
+      trace_excerpt(h, &mk, 15, &detail);
       fail_expect(L, h, what, &detail);
     }
     n->cursor[SIM_CUR_TRANSITION] = s.at + 1;
@@ -1983,6 +2017,7 @@ static int l_expect_state(lua_State *L) {
   state_wait s = {h->w->nodes[m.node], m.has_sid, m.sid, luaL_checkstring(L, 2)};
   const char *what = describe(L, "state", 3);
   sb_time_us timeout = timeout_opt(L, h, 3, "expect.state", "timeout");
+  excerpt_mark mk = mark_cursor(L, h, s.n->index, s.n->cursor[SIM_CUR_TRANSITION]);
   if (run_until(L, h, state_pred, &s, h->w->now + timeout)) {
     pass_expect(L, h, what);
     return 0;
@@ -1991,7 +2026,7 @@ static int l_expect_state(lua_State *L) {
   sim_duration_format(timeout, d, sizeof d);
   sim_buf detail = {0};
   sim_buf_printf(&detail, "  the state is still %s after %s of virtual time\n", state_of(s.n, s.has_sid, s.sid), d);
-  trace_excerpt(h, s.n->index, s.n->cursor[SIM_CUR_TRANSITION], 15, &detail);
+  trace_excerpt(h, &mk, 15, &detail);
   fail_expect(L, h, what, &detail);
   return 0;
 }
@@ -2082,10 +2117,10 @@ typedef struct ext_seek {
 } ext_seek;
 
 static bool ext_seek_pred(lua_State *L, host *h, void *ctx) {
-  (void)L;
   ext_seek *s = ctx;
+  scan_from(L, h, s->node, &s->scan);
   for (; s->scan < h->w->trace.n; s->scan++) {
-    const sim_rec *r = &h->w->trace.recs[s->scan];
+    const sim_rec *r = sim_trace_rec(&h->w->trace, s->scan);
     if (r->node == s->node && s->match(r, s->ctx)) {
       s->at = s->scan;
       return true;
@@ -2099,7 +2134,7 @@ size_t sim_lua_expect(lua_State *L, sim_node *n, int cursor, sim_lua_match_fn ac
   host *h = get_host(L);
   need_world(L, h);
   ext_seek s = {accept, ctx, n->index, n->cursor[cursor], 0};
-  size_t from = s.scan;
+  excerpt_mark mk = mark_cursor(L, h, n->index, s.scan);
   bool found = run_until(L, h, ext_seek_pred, &s, h->w->now + timeout);
   if (found != negative) {
     if (found) n->cursor[cursor] = s.at + 1;
@@ -2116,7 +2151,7 @@ size_t sim_lua_expect(lua_State *L, sim_node *n, int cursor, sim_lua_match_fn ac
     char d[32];
     sim_duration_format(timeout, d, sizeof d);
     sim_buf_printf(&detail, "  no matching record within %s of virtual time\n", d);
-    trace_excerpt(h, n->index, from, 15, &detail);
+    trace_excerpt(h, &mk, 15, &detail);
   }
   fail_expect(L, h, what, &detail);
   return SIZE_MAX;
@@ -2288,9 +2323,11 @@ static void collect_rows(host *h) {
   sim_scenario_result *r = h->res;
   if (!h->w) return;
   const sim_trace *tr = &h->w->trace;
-  for (size_t i = 0; i < tr->n; i++) {
-    const char *row = tr->recs[i].row;
-    if (tr->recs[i].kind != SIM_REC_TRANSITION || !row) continue;
+  /* the rows of released transitions, then those of the records in memory */
+  for (size_t i = 0; i < tr->nrows + (tr->n - sim_trace_first(tr)); i++) {
+    const sim_rec *rec = i < tr->nrows ? NULL : sim_trace_rec(tr, sim_trace_first(tr) + (i - tr->nrows));
+    const char *row = rec ? rec->row : tr->rows[i];
+    if ((rec && rec->kind != SIM_REC_TRANSITION) || !row) continue;
     bool seen = false;
     for (size_t k = 0; k < r->nrows && !seen; k++) seen = !strcmp(r->rows[k], row);
     if (seen) continue;

@@ -48,6 +48,7 @@ typedef struct sim_run_opts {
   bool declare_only;  /* stop at scenario{} (name and requirements only) */
   bool verbose;       /* print each expectation as it passes (to `log`) */
   FILE *log;          /* where failure reports go; NULL: stderr */
+  size_t keep_records; /* records a run keeps behind the end (trace.h); 0: SIM_TRACE_KEEP */
 } sim_run_opts;
 
 typedef struct sim_scenario_result {
@@ -109,6 +110,10 @@ bool sim_lua_run_until(lua_State *L, bool (*pred)(void *ctx), void *ctx, sb_time
 typedef bool (*sim_lua_match_fn)(const sim_rec *r, void *ctx);
 size_t sim_lua_expect(lua_State *L, sim_node *n, int cursor, sim_lua_match_fn accept, void *ctx,
                       sb_time_us timeout, bool negative, const char *what);
+/* A broken-script error (file:line) if a record of node `n` at trace index
+ * `from` or later is no longer in memory (trace.h: a long run releases old
+ * records): a reader from `from` on could not see every record it should. */
+void sim_lua_check_reach(lua_State *L, const sim_node *n, size_t from);
 /* Record a passed expectation `what` (the trace and the count), for
  * expectations that wait on something other than one record. */
 void sim_lua_pass(lua_State *L, const char *what);

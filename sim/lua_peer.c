@@ -1117,7 +1117,7 @@ static int expect_rpc_common(lua_State *L, bool negative) {
   sb_time_us timeout = sim_lua_timeout(L, 3, fname, negative ? "during" : "timeout");
   size_t at = expect_on(L, &m.t, SIM_CUR_PEER, SIM_PC_RESULT, rpc_accept, &m, timeout, negative, what);
   if (negative) return 0;
-  const sim_rec *r = &sim_lua_world(L)->trace.recs[at];
+  const sim_rec *r = sim_trace_rec(&sim_lua_world(L)->trace, at);
   push_peer_record(L, r);
   lua_pushinteger(L, r->t - m.started);
   lua_setfield(L, -2, "elapsed");
@@ -1174,7 +1174,7 @@ static int rec_expect(lua_State *L, rec_match *m, int opts, const char *fname, c
                                          : SIM_PC_UNHANDLED;
   size_t at = expect_on(L, &m->t, SIM_CUR_PEER, pc, rec_accept, m, timeout, negative, what);
   if (negative) return 0;
-  push_peer_record(L, &sim_lua_world(L)->trace.recs[at]);
+  push_peer_record(L, sim_trace_rec(&sim_lua_world(L)->trace, at));
   return 1;
 }
 
@@ -1309,8 +1309,9 @@ static bool lc_is(const lc_wait *c, const sim_rec *r) {
 static bool lc_enough(void *ctx) {
   lc_wait *c = ctx;
   size_t n = 0;
-  for (size_t k = c->from; k < c->w->trace.n && n < c->want; k++)
-    if (lc_is(c, &c->w->trace.recs[k])) n++;
+  size_t k = c->from > sim_trace_first(&c->w->trace) ? c->from : sim_trace_first(&c->w->trace);
+  for (; k < c->w->trace.n && n < c->want; k++)
+    if (lc_is(c, sim_trace_rec(&c->w->trace, k))) n++;
   return n >= c->want;
 }
 
@@ -1334,13 +1335,16 @@ static int l_expect_lifecycle(lua_State *L) {
   sim_world *w = sim_lua_world(L);
   size_t *cur = sim_peer_cursor(t.n, t.i, SIM_PC_LIFECYCLE);
   lc_wait c = {w, &t, *cur, want};
+  sim_lua_check_reach(L, t.n, c.from);
   bool enough = sim_lua_run_until(L, lc_enough, &c, timeout);
+  sim_lua_check_reach(L, t.n, c.from); /* a wait over more records than a run keeps */
   luaL_Buffer got;
   luaL_buffinit(L, &got);
   size_t n = 0, last = *cur;
   bool same = enough;
-  for (size_t k = c.from; k < w->trace.n && n < want; k++) {
-    const sim_rec *r = &w->trace.recs[k];
+  for (size_t k = c.from > sim_trace_first(&w->trace) ? c.from : sim_trace_first(&w->trace);
+       k < w->trace.n && n < want; k++) {
+    const sim_rec *r = sim_trace_rec(&w->trace, k);
     if (!lc_is(&c, r)) continue;
     char label[96];
     lc_label(r, label, sizeof label);
@@ -1509,7 +1513,7 @@ static int expect_sbp_common(lua_State *L, bool negative) {
   size_t at = expect_on(L, &m.t, cursor, cursor == SIM_CUR_SBP_SENT ? SIM_PC_SBP_SENT : SIM_PC_SBP_RECV,
                         sbp_accept, &m, timeout, negative, what);
   if (negative) return 0;
-  const sim_rec *r = &sim_lua_world(L)->trace.recs[at];
+  const sim_rec *r = sim_trace_rec(&sim_lua_world(L)->trace, at);
   lua_newtable(L);
   lua_pushinteger(L, r->t);
   lua_setfield(L, -2, "t");
@@ -1541,8 +1545,9 @@ static int l_expect_fresh_ids(lua_State *L) {
   size_t nall = 0, acap = 64;
   char(*all)[33] = malloc(acap * sizeof *all);
   bool *is_sent = malloc(acap * sizeof *is_sent);
-  for (size_t k = 0; k < w->trace.n; k++) {
-    const sim_rec *r = &w->trace.recs[k];
+  sim_lua_check_reach(L, t.n, 0); /* every frame since the start */
+  for (size_t k = sim_trace_first(&w->trace); k < w->trace.n; k++) {
+    const sim_rec *r = sim_trace_rec(&w->trace, k);
     if (r->node != t.n->index || r->kind != SIM_REC_SBP || !session_ok(&t, r) || r->len < 18) continue;
     if (nall == acap) {
       acap *= 2;

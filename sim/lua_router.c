@@ -500,7 +500,7 @@ static int expect_handler(lua_State *L, const char *fname, const char *what, int
   n->cursor[SIM_CUR_PEER] = saved;
   cJSON_Delete(m.params);
   if (negative) return 0;
-  push_record(L, &sim_lua_world(L)->trace.recs[at]);
+  push_record(L, sim_trace_rec(&sim_lua_world(L)->trace, at));
   return 1;
 }
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "sbrp/handshake.h"
@@ -87,7 +88,7 @@ static double bench_frames(long n, long *count) {
   sim_world_run_to(w, SB_TIME_MS(300));
   uint8_t pt[FRAME_PLAINTEXT];
   memset(pt, 0x5a, sizeof pt);
-  size_t first = w->trace.n;
+  uint64_t first = w->trace.kinds[SIM_REC_DELIVER];
   double t0 = wall_s();
   for (long i = 0; i < n; i++) {
     if (sim_node_send(cl, 0, pt, sizeof pt) != 0) break;
@@ -95,12 +96,69 @@ static double bench_frames(long n, long *count) {
   }
   sim_world_run_to(w, w->now + SB_TIME_S(1));
   double t = wall_s() - t0;
-  long got = 0;
-  for (size_t i = first; i < w->trace.n; i++)
-    if (w->trace.recs[i].kind == SIM_REC_DELIVER) got++;
+  long got = (long)(w->trace.kinds[SIM_REC_DELIVER] - first);
   *count = got;
   sim_world_free(w);
   return (double)got / t;
+}
+
+/* Peak resident set of the process so far, in bytes. */
+static long peak_rss_bytes(void) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) != 0) return -1;
+  return ru.ru_maxrss * 1024L; /* Linux: kilobytes */
+}
+
+static void count_delivery(void *ctx, sim_node *node, uint64_t sid, const uint8_t *data, size_t len) {
+  (void)node;
+  (void)sid;
+  (void)data;
+  (void)len;
+  ++*(long *)ctx;
+}
+
+/* A long run: n Data frames client -> relay -> daemon; the growth of the
+ * peak resident set per delivered frame (bytes), *count the frames delivered,
+ * *peak the peak resident set at the end. */
+static double bench_memory(long n, long *count, long *peak) {
+  long before = peak_rss_bytes();
+  sim_world_config c;
+  sim_world_config_default(&c);
+  sim_world *w = sim_world_new(&c, NULL);
+  sim_relay_opts ro;
+  sim_relay_opts_default(&ro);
+  sim_daemon_opts dopt;
+  sim_daemon_opts_default(&dopt);
+  dopt.name = "d";
+  sim_client_opts copt;
+  sim_client_opts_default(&copt);
+  copt.name = "c";
+  copt.daemon_id = "d";
+  sim_node *cl = NULL, *dn = NULL;
+  if (w && sim_world_add_relay(w, &ro) && (dn = sim_world_add_daemon(w, &dopt)) != NULL) {
+    sim_world_run_to(w, SB_TIME_MS(100));
+    cl = sim_world_add_client(w, &copt);
+  }
+  if (!cl || sim_node_connect(cl, NULL) != 0) {
+    fprintf(stderr, "sim-bench: could not set up the world\n");
+    sim_world_free(w);
+    return 0;
+  }
+  sim_world_run_to(w, SB_TIME_MS(300));
+  long got = 0;
+  sim_app app = {.name = "bench", .deliver = count_delivery, .ctx = &got};
+  sim_node_set_app(dn, &app);
+  uint8_t pt[FRAME_PLAINTEXT];
+  memset(pt, 0x5a, sizeof pt);
+  for (long i = 0; i < n; i++) {
+    if (sim_node_send(cl, 0, pt, sizeof pt) != 0) break;
+    if (i % 100 == 99) sim_world_run_to(w, w->now + SB_TIME_MS(1));
+  }
+  sim_world_run_to(w, w->now + SB_TIME_S(1));
+  *count = got;
+  *peak = peak_rss_bytes();
+  sim_world_free(w);
+  return got && before >= 0 && *peak >= before ? (double)(*peak - before) / (double)got : -1;
 }
 
 /* The same frames sealed and opened with nothing around them: frames/s. */
@@ -130,6 +188,12 @@ static double bench_aead(long n) {
 
 int sim_bench_run(const char *json_path, bool quick, double suite_seconds) {
   long nev = quick ? 200000 : 4000000, nfr = quick ? 2000 : 40000, naead = quick ? 20000 : 400000;
+  long nmem = quick ? 100000 : 1000000, mem_frames = 0, mem_peak = 0;
+  double mem = bench_memory(nmem, &mem_frames, &mem_peak); /* first: the process's peak is its own */
+  if (mem < 0 || mem_frames != nmem) {
+    fprintf(stderr, "sim-bench: the memory run failed (%ld of %ld frames delivered)\n", mem_frames, nmem);
+    return 70;
+  }
   double ev = bench_events(nev);
   long delivered = 0;
   double fr = bench_frames(nfr, &delivered);
@@ -141,6 +205,8 @@ int sim_bench_run(const char *json_path, bool quick, double suite_seconds) {
   printf("%-12s %14.0f events/s\n", "sim_events", ev);
   printf("%-12s %14.0f frames/s   bare seal+open %12.0f frames/s   ratio %.4f\n", "sim_frames", fr, ae,
          fr / ae);
+  printf("%-12s %14.1f bytes/frame (peak resident %.1f MiB after %ld frames)\n", "sim_memory", mem,
+         (double)mem_peak / (1024.0 * 1024.0), mem_frames);
   FILE *f = fopen(json_path, "w");
   if (!f) {
     fprintf(stderr, "sim-bench: cannot write %s\n", json_path);
@@ -158,6 +224,14 @@ int sim_bench_run(const char *json_path, bool quick, double suite_seconds) {
           "forwarding, open, every step traced as JSON and hashed) against the bare seal + open of the "
           "same frames (baseline).\"}",
           fr, ae, fr / ae, delivered, FRAME_PLAINTEXT, delivered, FRAME_PLAINTEXT);
+  fprintf(f,
+          ",\n  {\"name\": \"sim_memory\", \"value\": %.1f, \"unit\": \"bytes/frame\", \"baseline\": null, "
+          "\"ratio\": null, \"frames\": %ld, \"peak_rss_bytes\": %ld, \"about\": \"`sim_memory`: growth of the "
+          "peak resident memory (getrusage ru_maxrss) per Data frame over a long run of %ld frames of %d bytes "
+          "client -> relay -> daemon (every step traced and hashed, the wires' history, the layer "
+          "invariant); a run that keeps what it no longer needs grows with its length, a bounded one "
+          "tends to 0; no baseline.\"}",
+          mem, mem_frames, mem_peak, mem_frames, FRAME_PLAINTEXT);
   if (suite_seconds >= 0) {
     printf("%-12s %14.2f s wall for the scenario suite\n", "scenarios", suite_seconds);
     fprintf(f, ",\n  {\"name\": \"scenario_suite\", \"value\": %.3f, \"unit\": \"s\", \"baseline\": null, "

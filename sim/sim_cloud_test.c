@@ -70,7 +70,7 @@ static sim_node *client(fixture *f, const sim_cloud_client_opts *o, sb_sbrp_trus
 /* The i-th record of `kind` for node `n` (what = `what` if given), or NULL. */
 static const sim_rec *find(const sim_world *w, const sim_node *n, sim_rec_kind kind, const char *what, size_t nth) {
   for (size_t i = 0; i < w->trace.n; i++) {
-    const sim_rec *r = &w->trace.recs[i];
+    const sim_rec *r = sim_trace_rec(&w->trace, i);
     if (r->node != n->index || r->kind != kind) continue;
     if (what && (!r->what || strcmp(r->what, what) != 0)) continue;
     if (nth-- == 0) return r;

@@ -393,14 +393,91 @@ static bool wire_matches(const sim_wire_match *m, const uint8_t *bytes, size_t l
   return true;
 }
 
+/* The first SIM_WIRE_KEEP_FIRST frames stay; after them a ring keeps the latest. */
 static void seen_add(sim_wire_seen *s, const uint8_t *bytes, size_t len) {
-  if (s->n == s->cap) {
-    s->cap = s->cap ? 2 * s->cap : 16;
-    s->frames = sim_xrealloc(s->frames, s->cap * sizeof *s->frames);
-    s->lens = sim_xrealloc(s->lens, s->cap * sizeof *s->lens);
+  s->total++;
+  if (s->n < SIM_WIRE_KEEP_FIRST) {
+    if (s->n == s->cap) {
+      s->cap = s->cap ? 2 * s->cap : 16;
+      s->frames = sim_xrealloc(s->frames, s->cap * sizeof *s->frames);
+      s->lens = sim_xrealloc(s->lens, s->cap * sizeof *s->lens);
+    }
+    s->frames[s->n] = memcpy(sim_arena_alloc(&s->mem, len), bytes, len);
+    s->lens[s->n++] = len;
+    return;
   }
-  s->frames[s->n] = memcpy(sim_arena_alloc(&s->mem, len), bytes, len);
-  s->lens[s->n++] = len;
+  if (!s->ring) {
+    s->ring = sim_xmalloc(SIM_WIRE_KEEP_LAST * sizeof *s->ring);
+    memset(s->ring, 0, SIM_WIRE_KEEP_LAST * sizeof *s->ring);
+  }
+  sim_wire_slot *slot = &s->ring[s->ring_next];
+  if (len > slot->cap || !slot->bytes) {
+    slot->cap = len > 64 ? len : 64;
+    free(slot->bytes);
+    slot->bytes = sim_xmalloc(slot->cap);
+  }
+  if (len) memcpy(slot->bytes, bytes, len);
+  slot->len = len;
+  s->ring_next = (s->ring_next + 1) % SIM_WIRE_KEEP_LAST;
+  if (s->ring_n < SIM_WIRE_KEEP_LAST) s->ring_n++;
+}
+
+/* Kept frame k (0 = the oldest kept) of the ring. */
+static const sim_wire_slot *ring_at(const sim_wire_seen *s, size_t k) {
+  return &s->ring[(s->ring_next + SIM_WIRE_KEEP_LAST - s->ring_n + k) % SIM_WIRE_KEEP_LAST];
+}
+
+int sim_wire_find(const sim_node *n, int dir, const sim_wire_match *m, int64_t nth, const uint8_t **bytes,
+                  size_t *len) {
+  const sim_wire_seen *s = &n->seen[dir];
+  bool gap = s->total > s->n + s->ring_n; /* frames between the first and the latest ones are gone */
+  uint64_t want = nth > 0 ? (uint64_t)nth : nth < 0 ? (uint64_t)0 - (uint64_t)nth : 0, hits = 0;
+  if (nth > 0) {
+    for (size_t i = 0; i < s->n; i++)
+      if (wire_matches(m, s->frames[i], s->lens[i]) && ++hits == want) {
+        *bytes = s->frames[i];
+        *len = s->lens[i];
+        return 0;
+      }
+    for (size_t k = 0; !gap && k < s->ring_n; k++) {
+      const sim_wire_slot *f = ring_at(s, k);
+      if (wire_matches(m, f->bytes, f->len) && ++hits == want) {
+        *bytes = f->bytes;
+        *len = f->len;
+        return 0;
+      }
+    }
+  } else if (nth < 0) {
+    for (size_t k = s->ring_n; k-- > 0;) {
+      const sim_wire_slot *f = ring_at(s, k);
+      if (wire_matches(m, f->bytes, f->len) && ++hits == want) {
+        *bytes = f->bytes;
+        *len = f->len;
+        return 0;
+      }
+    }
+    for (size_t i = s->n; !gap && i-- > 0;)
+      if (wire_matches(m, s->frames[i], s->lens[i]) && ++hits == want) {
+        *bytes = s->frames[i];
+        *len = s->lens[i];
+        return 0;
+      }
+  }
+  if (gap && nth != 0) {
+    snprintf(n->w->err, sizeof n->w->err,
+             "frame #%lld of that kind on %s's wire may be one it no longer keeps: a wire keeps its "
+             "first %d and its latest %d frames (%llu seen; scenarios/README.md, \"Long runs\")",
+             (long long)nth, n->name, SIM_WIRE_KEEP_FIRST, SIM_WIRE_KEEP_LAST, (unsigned long long)s->total);
+    return SB_ERR_RANGE;
+  }
+  if (nth == 0) { /* count them all for the message */
+    hits = 0;
+    for (size_t i = 0; i < s->n; i++) hits += wire_matches(m, s->frames[i], s->lens[i]);
+    for (size_t k = 0; k < s->ring_n; k++) hits += wire_matches(m, ring_at(s, k)->bytes, ring_at(s, k)->len);
+  }
+  snprintf(n->w->err, sizeof n->w->err, "no frame #%lld of that kind was seen on %s's wire (%llu seen)",
+           (long long)nth, n->name, (unsigned long long)hits);
+  return SB_ERR_NOT_FOUND;
 }
 
 /* Held frames (reorder) go out once another frame has passed. */
@@ -606,26 +683,20 @@ int sim_wire_inject(sim_node *n, int dir, const uint8_t *bytes, size_t len) {
 }
 
 int sim_wire_replay(sim_node *n, int dir, const sim_wire_match *m, int64_t nth) {
-  sim_wire_seen *s = &n->seen[dir];
-  size_t *hits = sim_xmalloc((s->n ? s->n : 1) * sizeof *hits), nh = 0;
-  for (size_t i = 0; i < s->n; i++)
-    if (wire_matches(m, s->frames[i], s->lens[i])) hits[nh++] = i;
-  int64_t k = nth > 0 ? nth - 1 : (int64_t)nh + nth;
-  if (nth == 0 || k < 0 || (size_t)k >= nh) {
-    snprintf(n->w->err, sizeof n->w->err, "no frame #%lld of that kind was seen on %s's wire (%zu seen)",
-             (long long)nth, n->name, nh);
-    free(hits);
-    return SB_ERR_NOT_FOUND;
-  }
-  size_t i = hits[k];
-  free(hits);
+  const uint8_t *bytes = NULL;
+  size_t len = 0;
+  int rc = sim_wire_find(n, dir, m, nth, &bytes, &len);
+  if (rc != 0) return rc;
   sim_link *l = current_link(n);
   if (!l) return SB_ERR_STATE;
+  /* A copy: sending adds the frame to this wire's history, which may reuse its slot. */
+  uint8_t *copy = memcpy(sim_xmalloc(len), bytes, len);
   sim_buf d = {0};
-  describe(s->frames[i], s->lens[i], &d);
+  describe(copy, len, &d);
   trace_fault(n, l->id, "replay", d.s);
   sim_buf_free(&d);
-  sim_link_send(l, dir, s->frames[i], s->lens[i], true);
+  sim_link_send(l, dir, copy, len, true);
+  free(copy);
   return 0;
 }
 
@@ -639,9 +710,12 @@ void sim_wire_free_all(sim_node *n) {
       r = next;
     }
     n->rules[dir] = NULL;
-    sim_arena_free(&n->seen[dir].mem);
-    free(n->seen[dir].frames);
-    free(n->seen[dir].lens);
-    memset(&n->seen[dir], 0, sizeof n->seen[dir]);
+    sim_wire_seen *s = &n->seen[dir];
+    sim_arena_free(&s->mem);
+    free(s->frames);
+    free(s->lens);
+    for (size_t k = 0; s->ring && k < SIM_WIRE_KEEP_LAST; k++) free(s->ring[k].bytes);
+    free(s->ring);
+    memset(s, 0, sizeof *s);
   }
 }

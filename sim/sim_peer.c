@@ -174,23 +174,56 @@ struct sim_pipe {
   uint64_t idle_gen;
 };
 
+/* The layer invariant's table: one entry per (session or pipe, direction,
+ * sequence) sealed and not yet retired. The plaintexts themselves are kept
+ * (compared byte for byte at delivery: cheaper than hashing); an entry is
+ * retired INV_DELIVERED_KEEP deliveries after its frame was delivered (a
+ * second delivery until then is still checked), or once its stream has
+ * delivered INV_HORIZON numbers past it (no receive window reaches back that
+ * far: SB_CONFIG_REPLAY_MAX_WINDOW; pipes deliver in order), so a long run
+ * keeps about what is in flight. */
+#define INV_INLINE 64
+#define INV_VERSIONS 4
+#define INV_DELIVERED_KEEP 4096u
+#define INV_HORIZON ((uint64_t)2 * SB_CONFIG_REPLAY_MAX_WINDOW)
+
 typedef struct inv_entry {
   bool used;
-  uint64_t a;  /* sid, or pipe id */
-  uint32_t b;  /* direction | (pipe ? 4 : 0) */
-  uint64_t seq;
-  /* Digests sent under this key: normally one; a sender that forges or
-   * reuses a sequence number (sim_node_forge_data) adds more. */
-  uint8_t digest[4][32];
-  uint8_t nd;
+  bool delivered;  /* delivered at least once since its latest version was sent */
+  uint8_t nv;      /* versions sent under this key: normally one; a sender that
+                    * forges or reuses a sequence number (sim_node_forge_data) adds
+                    * more (at most INV_VERSIONS: the latest replaces the last) */
   int sender;
+  uint32_t b;      /* direction | (pipe ? 4 : 0) */
+  uint64_t a;      /* sid, or pipe id */
+  uint64_t seq;
+  uint64_t dticket; /* which delivery retires it (delivered) */
+  size_t len[INV_VERSIONS];
+  uint8_t *v[INV_VERSIONS]; /* v[0] may point at small[] */
+  uint8_t small[INV_INLINE];
 } inv_entry;
+
+/* Per stream (a, b): the highest sequence number delivered. */
+typedef struct inv_stream {
+  bool used;
+  uint32_t b;
+  uint64_t a, max;
+} inv_stream;
+
+typedef struct inv_key {
+  uint64_t a, seq, ticket;
+  uint32_t b;
+} inv_key;
 
 typedef struct sim_peer_world {
   sim_pipe **pipes;
   size_t npipes, pipes_cap;
   inv_entry *inv;
   size_t inv_cap, inv_n;
+  inv_stream *streams;
+  size_t streams_cap, streams_n, stream_last; /* stream_last: the latest one used */
+  inv_key *retire;  /* ring of the latest INV_DELIVERED_KEEP deliveries */
+  uint64_t tickets; /* deliveries so far */
   uint64_t checked;
 } sim_peer_world;
 
@@ -288,44 +321,142 @@ static uint64_t inv_hash(uint64_t a, uint32_t b, uint64_t seq) {
   return h ^ (h >> 29);
 }
 
-static inv_entry *inv_slot(sim_peer_world *pw, uint64_t a, uint32_t b, uint64_t seq, bool create) {
-  if (create && (pw->inv_n + 1) * 2 > pw->inv_cap) {
-    size_t cap = pw->inv_cap ? pw->inv_cap * 2 : 1024;
-    inv_entry *t = calloc(cap, sizeof *t);
-    if (!t) abort();
-    for (size_t k = 0; k < pw->inv_cap; k++) {
-      if (!pw->inv[k].used) continue;
-      size_t j = inv_hash(pw->inv[k].a, pw->inv[k].b, pw->inv[k].seq) & (cap - 1);
-      while (t[j].used) j = (j + 1) & (cap - 1);
-      t[j] = pw->inv[k];
-    }
-    free(pw->inv);
-    pw->inv = t;
-    pw->inv_cap = cap;
-  }
-  if (!pw->inv_cap) return NULL;
-  size_t j = inv_hash(a, b, seq) & (pw->inv_cap - 1);
+static void inv_entry_clear(inv_entry *e) {
+  for (uint8_t k = 0; k < e->nv; k++)
+    if (e->v[k] != e->small) free(e->v[k]);
+  memset(e, 0, sizeof *e);
+}
+
+/* Store version k of an entry. */
+static void inv_put(inv_entry *e, uint8_t k, const uint8_t *data, size_t len) {
+  if (k < e->nv && e->v[k] != e->small) free(e->v[k]);
+  e->v[k] = k == 0 && len <= INV_INLINE ? e->small : sim_xmalloc(len);
+  if (len) memcpy(e->v[k], data, len);
+  e->len[k] = len;
+}
+
+static size_t inv_find(const sim_peer_world *pw, uint64_t a, uint32_t b, uint64_t seq) {
+  size_t mask = pw->inv_cap - 1, j = inv_hash(a, b, seq) & mask;
   while (pw->inv[j].used) {
-    if (pw->inv[j].a == a && pw->inv[j].b == b && pw->inv[j].seq == seq) return &pw->inv[j];
-    j = (j + 1) & (pw->inv_cap - 1);
+    if (pw->inv[j].a == a && pw->inv[j].b == b && pw->inv[j].seq == seq) return j;
+    j = (j + 1) & mask;
+  }
+  return SIZE_MAX;
+}
+
+/* Remove slot j (linear probing: later entries of its run move back). */
+static void inv_remove(sim_peer_world *pw, size_t j) {
+  size_t mask = pw->inv_cap - 1;
+  inv_entry_clear(&pw->inv[j]);
+  pw->inv_n--;
+  for (size_t k = (j + 1) & mask; pw->inv[k].used; k = (k + 1) & mask) {
+    size_t home = inv_hash(pw->inv[k].a, pw->inv[k].b, pw->inv[k].seq) & mask;
+    /* k's entry may fill the hole at j unless its home lies cyclically in (j, k] */
+    if (j <= k ? (home > j && home <= k) : (home > j || home <= k)) continue;
+    pw->inv[j] = pw->inv[k];
+    memset(&pw->inv[k], 0, sizeof pw->inv[k]);
+    if (pw->inv[j].v[0] == pw->inv[k].small) pw->inv[j].v[0] = pw->inv[j].small;
+    j = k;
+  }
+}
+
+/* Move the entries of `old` (cap `n`) into the table of pw (already sized, empty). */
+static void inv_rehash(sim_peer_world *pw, inv_entry *old, size_t n) {
+  size_t mask = pw->inv_cap - 1;
+  for (size_t k = 0; k < n; k++) {
+    if (!old[k].used) continue;
+    size_t j = inv_hash(old[k].a, old[k].b, old[k].seq) & mask;
+    while (pw->inv[j].used) j = (j + 1) & mask;
+    pw->inv[j] = old[k];
+    if (old[k].v[0] == old[k].small) pw->inv[j].v[0] = pw->inv[j].small;
+  }
+}
+
+static inv_stream *inv_stream_of(sim_peer_world *pw, uint64_t a, uint32_t b, bool create);
+
+/* Before the table grows: retire entries their stream went INV_HORIZON past
+ * (those frames can no longer be delivered); grow only if that freed little. */
+static void inv_make_room(sim_peer_world *pw) {
+  if ((pw->inv_n + 1) * 2 <= pw->inv_cap) return;
+  size_t before = pw->inv_n;
+  for (size_t k = 0; k < pw->inv_cap; k++) {
+    inv_entry *e = &pw->inv[k];
+    if (!e->used || e->delivered) continue;
+    inv_stream *st = inv_stream_of(pw, e->a, e->b, false);
+    if (st && st->max >= INV_HORIZON && e->seq <= st->max - INV_HORIZON) {
+      inv_entry_clear(e);
+      pw->inv_n--;
+    }
+  }
+  size_t cap = pw->inv_cap ? pw->inv_cap : 1024;
+  if (pw->inv_cap && (before - pw->inv_n) * 4 < pw->inv_cap) cap *= 2; /* freed under a quarter: grow */
+  inv_entry *old = pw->inv;
+  size_t old_cap = pw->inv_cap;
+  pw->inv = calloc(cap, sizeof *pw->inv);
+  if (!pw->inv) abort();
+  pw->inv_cap = cap;
+  inv_rehash(pw, old, old_cap);
+  free(old);
+}
+
+static inv_stream *inv_stream_of(sim_peer_world *pw, uint64_t a, uint32_t b, bool create) {
+  if (pw->streams_cap) {
+    inv_stream *last = &pw->streams[pw->stream_last];
+    if (last->used && last->a == a && last->b == b) return last;
+  }
+  if (create && (pw->streams_n + 1) * 2 > pw->streams_cap) {
+    size_t cap = pw->streams_cap ? pw->streams_cap * 2 : 64;
+    inv_stream *t = calloc(cap, sizeof *t);
+    if (!t) abort();
+    for (size_t k = 0; k < pw->streams_cap; k++) {
+      if (!pw->streams[k].used) continue;
+      size_t j = inv_hash(pw->streams[k].a, pw->streams[k].b, 0) & (cap - 1);
+      while (t[j].used) j = (j + 1) & (cap - 1);
+      t[j] = pw->streams[k];
+    }
+    free(pw->streams);
+    pw->streams = t;
+    pw->streams_cap = cap;
+  }
+  if (!pw->streams_cap) return NULL;
+  size_t mask = pw->streams_cap - 1, j = inv_hash(a, b, 0) & mask;
+  while (pw->streams[j].used) {
+    if (pw->streams[j].a == a && pw->streams[j].b == b) {
+      pw->stream_last = j;
+      return &pw->streams[j];
+    }
+    j = (j + 1) & mask;
   }
   if (!create) return NULL;
-  pw->inv[j].used = true;
-  pw->inv[j].a = a;
-  pw->inv[j].b = b;
-  pw->inv[j].seq = seq;
-  pw->inv_n++;
-  return &pw->inv[j];
+  pw->streams[j] = (inv_stream){.used = true, .a = a, .b = b};
+  pw->streams_n++;
+  pw->stream_last = j;
+  return &pw->streams[j];
 }
 
 static void inv_record(sim_world *w, int sender, uint64_t a, uint32_t b, uint64_t seq,
                        const uint8_t *data, size_t len) {
-  inv_entry *e = inv_slot(PW(w), a, b, seq, true);
-  uint8_t d[32];
-  crypto_hash_sha256(d, data, len);
-  for (uint8_t k = 0; k < e->nd; k++)
-    if (!memcmp(e->digest[k], d, 32)) return;
-  memcpy(e->digest[e->nd < 4 ? e->nd++ : 3], d, 32);
+  sim_peer_world *pw = PW(w);
+  size_t j = pw->inv_cap ? inv_find(pw, a, b, seq) : SIZE_MAX;
+  if (j == SIZE_MAX) {
+    inv_make_room(pw);
+    size_t mask = pw->inv_cap - 1;
+    j = inv_hash(a, b, seq) & mask;
+    while (pw->inv[j].used) j = (j + 1) & mask;
+    inv_entry *e = &pw->inv[j];
+    e->used = true;
+    e->a = a;
+    e->b = b;
+    e->seq = seq;
+    pw->inv_n++;
+  }
+  inv_entry *e = &pw->inv[j];
+  e->delivered = false; /* sent (again): deliverable until delivered */
+  for (uint8_t k = 0; k < e->nv; k++)
+    if (e->len[k] == len && !memcmp(e->v[k], data, len)) return;
+  uint8_t k = e->nv < INV_VERSIONS ? e->nv : INV_VERSIONS - 1;
+  inv_put(e, k, data, len);
+  if (k == e->nv) e->nv++;
   e->sender = sender;
 }
 
@@ -341,32 +472,70 @@ static void violation(sim_world *w, int node, const char *fmt, ...) {
   sim_world_trace(w, &r);
 }
 
+/* The first 8 bytes of the SHA-256 of `data`, as hex (what a violation shows). */
+static void sha_prefix(const uint8_t *data, size_t len, char out[17]) {
+  uint8_t d[32];
+  crypto_hash_sha256(d, data, len);
+  if (sb_hex_encode(d, 8, out, 17) != 0) out[0] = '\0';
+}
+
+/* A delivered frame's entry is retired INV_DELIVERED_KEEP deliveries later. */
+static void inv_delivered(sim_peer_world *pw, size_t j) {
+  inv_entry *e = &pw->inv[j];
+  inv_stream *st = inv_stream_of(pw, e->a, e->b, true);
+  if (e->seq > st->max) st->max = e->seq;
+  if (!pw->retire) pw->retire = sim_xmalloc(INV_DELIVERED_KEEP * sizeof *pw->retire);
+  uint64_t t = pw->tickets++;
+  inv_key *slot = &pw->retire[t % INV_DELIVERED_KEEP];
+  if (t >= INV_DELIVERED_KEEP) { /* the delivery INV_DELIVERED_KEEP ago: retire its entry */
+    size_t old = inv_find(pw, slot->a, slot->b, slot->seq);
+    if (old != SIZE_MAX && old != j && pw->inv[old].delivered && pw->inv[old].dticket == slot->ticket) {
+      uint64_t a = e->a, seq = e->seq;
+      uint32_t b = e->b;
+      inv_remove(pw, old);
+      j = inv_find(pw, a, b, seq); /* the removal may have moved it */
+    }
+  }
+  e = &pw->inv[j];
+  e->delivered = true;
+  e->dticket = t;
+  *slot = (inv_key){.a = e->a, .b = e->b, .seq = e->seq, .ticket = t};
+}
+
 static void inv_check(sim_world *w, int receiver, uint64_t a, uint32_t b, uint64_t seq,
-                      const uint8_t *data, size_t len, const char *where) {
+                      const uint8_t *data, size_t len) {
   sim_peer_world *pw = PW(w);
   pw->checked++;
-  inv_entry *e = inv_slot(pw, a, b, seq, false);
+  size_t j = pw->inv_cap ? inv_find(pw, a, b, seq) : SIZE_MAX;
+  if (j != SIZE_MAX) {
+    const inv_entry *e = &pw->inv[j];
+    for (uint8_t k = 0; k < e->nv; k++)
+      if (e->len[k] == len && !memcmp(e->v[k], data, len)) {
+        inv_delivered(pw, j);
+        return;
+      }
+  }
+  /* A violation: only now is anything formatted. */
+  char where[64];
+  if (b & DIR_PIPE)
+    snprintf(where, sizeof where, "connection %u %s", (unsigned)a, (b & DIR_C2D) ? "c2d" : "d2c");
+  else
+    snprintf(where, sizeof where, "session %016llx %s", (unsigned long long)a, (b & DIR_C2D) ? "c2d" : "d2c");
   const char *rname = sim_trace_name(&w->trace, receiver);
-  if (!e) {
+  if (j == SIZE_MAX) {
     violation(w, receiver,
               "layer invariant: '%s' was handed %zu bytes on %s seq %llu that no sender emitted",
               rname, len, where, (unsigned long long)seq);
     return;
   }
-  uint8_t d[32];
-  crypto_hash_sha256(d, data, len);
-  bool same = false;
-  for (uint8_t k = 0; k < e->nd; k++) same = same || !memcmp(d, e->digest[k], 32);
-  if (!same) {
-    char want[17], got[17];
-    if (sb_hex_encode(e->digest[e->nd - 1], 8, want, sizeof want) != 0) want[0] = '\0';
-    if (sb_hex_encode(d, 8, got, sizeof got) != 0) got[0] = '\0';
-    violation(w, receiver,
-              "layer invariant: the %zu bytes '%s' was handed on %s seq %llu differ from what '%s' "
-              "emitted (sha256 %s... received, %s... sent)",
-              len, rname, where, (unsigned long long)seq, sim_trace_name(&w->trace, e->sender), got,
-              want);
-  }
+  const inv_entry *e = &pw->inv[j];
+  char want[17], got[17];
+  sha_prefix(e->v[e->nv - 1], e->len[e->nv - 1], want);
+  sha_prefix(data, len, got);
+  violation(w, receiver,
+            "layer invariant: the %zu bytes '%s' was handed on %s seq %llu differ from what '%s' "
+            "emitted (sha256 %s... received, %s... sent)",
+            len, rname, where, (unsigned long long)seq, sim_trace_name(&w->trace, e->sender), got, want);
 }
 
 void sim_invariant_sent(sim_node *n, uint64_t sid, uint64_t seq, const uint8_t *data, size_t len) {
@@ -375,10 +544,11 @@ void sim_invariant_sent(sim_node *n, uint64_t sid, uint64_t seq, const uint8_t *
 
 void sim_invariant_delivered(sim_node *n, uint64_t sid, uint64_t seq, const uint8_t *data,
                              size_t len) {
-  char where[64];
-  snprintf(where, sizeof where, "session %016llx %s", (unsigned long long)sid,
-           n->kind == SIM_CLIENT ? "d2c" : "c2d");
-  inv_check(n->w, n->index, sid, n->kind == SIM_CLIENT ? DIR_D2C : DIR_C2D, seq, data, len, where);
+  inv_check(n->w, n->index, sid, n->kind == SIM_CLIENT ? DIR_D2C : DIR_C2D, seq, data, len);
+}
+
+size_t sim_invariant_entries(const sim_world *w) {
+  return w->peers ? ((const sim_peer_world *)w->peers)->inv_n : 0;
 }
 
 uint64_t sim_invariant_checked(const sim_world *w) {
@@ -667,9 +837,7 @@ static void pipe_arrive(sim_world *w, void *obj, uint64_t d) {
         goto done;
       }
       p->last_rx = w->now;
-      char where[48];
-      snprintf(where, sizeof where, "connection %u c2d", p->id);
-      inv_check(w, srv->index, p->id, DIR_PIPE | DIR_C2D, m->index, m->bytes, m->len, where);
+      inv_check(w, srv->index, p->id, DIR_PIPE | DIR_C2D, m->index, m->bytes, m->len);
       trace_sbp(a, false, m->bytes, m->len);
       if (!a->raw) {
         int rc = sb_peer_session_recv(a->p, w->now, a->index, m->bytes, m->len);
@@ -715,9 +883,7 @@ static void pipe_arrive(sim_world *w, void *obj, uint64_t d) {
     }
   } else if (m->k == PM_DATA) {
     if (p->closed[0] || c->pipe != p) goto done;
-    char where[48];
-    snprintf(where, sizeof where, "connection %u d2c", p->id);
-    inv_check(w, cn->index, p->id, DIR_PIPE | DIR_D2C, m->index, m->bytes, m->len, where);
+    inv_check(w, cn->index, p->id, DIR_PIPE | DIR_D2C, m->index, m->bytes, m->len);
     if (!c->raw && c->session != p->session) goto done;
     trace_sbp(c, false, m->bytes, m->len);
     if (!c->raw) {
@@ -1330,7 +1496,11 @@ void sim_peer_world_free(sim_world *w) {
     free(p);
   }
   free(pw->pipes);
+  for (size_t k = 0; k < pw->inv_cap; k++)
+    if (pw->inv[k].used) inv_entry_clear(&pw->inv[k]);
   free(pw->inv);
+  free(pw->streams);
+  free(pw->retire);
   free(pw);
   w->peers = NULL;
 }

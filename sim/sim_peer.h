@@ -245,6 +245,8 @@ void sim_invariant_delivered(sim_node *n, uint64_t sid, uint64_t seq, const uint
                              size_t len);
 /* Frames checked so far. */
 uint64_t sim_invariant_checked(const sim_world *w);
+/* Entries the invariant holds now (frames in flight and recent deliveries; sim_peer.c). */
+size_t sim_invariant_entries(const sim_world *w);
 
 /* ---- plumbing for world.c, sim_node.c and trace.c ----------------------------- */
 

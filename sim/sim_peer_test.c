@@ -28,7 +28,7 @@ static void run_for(sim_world *w, sb_time_us d) { sim_world_run_to(w, w->now + d
 /* The first PEER record of node `n` with `what` and `tag`, or NULL. */
 static const sim_rec *find_peer_rec(const sim_world *w, const sim_node *n, const char *what, const char *tag) {
   for (size_t k = 0; k < w->trace.n; k++) {
-    const sim_rec *r = &w->trace.recs[k];
+    const sim_rec *r = sim_trace_rec(&w->trace, k);
     if (r->node == n->index && r->kind == SIM_REC_PEER && r->what && !strcmp(r->what, what) &&
         (!tag || (r->tag && !strcmp(r->tag, tag))))
       return r;
@@ -168,7 +168,7 @@ static void invariant_detects_a_planted_mismatch(void) {
   SBT_CHECK(w->violation[0] != '\0', "directions are kept apart");
   bool traced = false;
   for (size_t k = 0; k < w->trace.n; k++)
-    traced = traced || (w->trace.recs[k].what && !strcmp(w->trace.recs[k].what, "invariant_violation"));
+    traced = traced || (sim_trace_rec(&w->trace, k)->what && !strcmp(sim_trace_rec(&w->trace, k)->what, "invariant_violation"));
   SBT_CHECK(traced, "the violation is an info record in the trace");
   sim_world_free(w);
 }

@@ -53,7 +53,7 @@ static sim_node *client_of(sim_world *w, const char *name, sim_node *server) {
 static const sim_rec *nth(const sim_world *w, const sim_node *n, sim_rec_kind kind, const char *what, int sent,
                           int k) {
   for (size_t i = 0; i < w->trace.n; i++) {
-    const sim_rec *r = &w->trace.recs[i];
+    const sim_rec *r = sim_trace_rec(&w->trace, i);
     if (r->node != n->index || r->kind != kind) continue;
     if (what && !(r->what && !strcmp(r->what, what))) continue;
     if (sent >= 0 && r->sent != (sent == 1)) continue;
@@ -65,7 +65,7 @@ static const sim_rec *nth(const sim_world *w, const sim_node *n, sim_rec_kind ki
 /* The k-th SBP Message record of node `n`, sent or received. */
 static const sim_rec *nth_message(const sim_world *w, const sim_node *n, bool sent, int k) {
   for (size_t i = 0; i < w->trace.n; i++) {
-    const sim_rec *r = &w->trace.recs[i];
+    const sim_rec *r = sim_trace_rec(&w->trace, i);
     if (r->node == n->index && r->kind == SIM_REC_SBP && r->sent == sent && r->len > 0 && r->bytes[0] == 1 &&
         --k == 0)
       return r;

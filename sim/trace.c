@@ -365,12 +365,10 @@ const char *sim_rec_kind_name(sim_rec_kind k) {
 /* Formatted lines are hashed (and the buffer emptied) once this many are pending. */
 #define TRACE_HASH_BATCH ((size_t)64 * 1024)
 
-static void *trace_alloc(sim_trace *tr, size_t n) { return sim_arena_alloc(&tr->mem, n); }
-
-static char *trace_strdup(sim_trace *tr, const char *s) {
+static char *arena_strdup(sim_arena *a, const char *s) {
   if (!s) return NULL;
   size_t n = strlen(s) + 1;
-  return memcpy(trace_alloc(tr, n), s, n);
+  return memcpy(sim_arena_alloc(a, n), s, n);
 }
 
 static _Noreturn void sha_failed(void) {
@@ -395,11 +393,26 @@ static void trace_hash_pending(sim_trace *tr) {
 void sim_trace_init(sim_trace *tr, FILE *file) {
   memset(tr, 0, sizeof *tr);
   tr->file = file;
+  tr->keep = SIM_TRACE_KEEP;
+}
+
+void sim_trace_set_keep(sim_trace *tr, size_t keep) { tr->keep = keep; }
+
+static void chunk_free(sim_trace_chunk *c) {
+  if (!c) return;
+  sim_arena_free(&c->mem);
+  free(c);
 }
 
 void sim_trace_free(sim_trace *tr) {
-  free(tr->recs);
-  sim_arena_free(&tr->mem); /* the records' strings and bytes */
+  for (size_t k = 0; k < tr->nchunks; k++) chunk_free(tr->chunks[k]);
+  free(tr->chunks);
+  chunk_free(tr->spare);
+  for (size_t k = 0; k < tr->nnodes; k++)
+    for (size_t j = 0; j < SIM_TRACE_TAIL; j++) free(tr->nodes[k].tail_mem[j]);
+  free(tr->nodes);
+  for (size_t k = 0; k < tr->nrows; k++) free(tr->rows[k]);
+  free(tr->rows);
   EVP_MD_CTX_free(tr->sha);
   for (size_t i = 0; i < tr->nnames; i++) free(tr->names[i]);
   free(tr->names);
@@ -508,7 +521,11 @@ static void format_frame(const sim_trace *tr, const sim_rec *r, sim_buf *b) {
 }
 
 void sim_trace_format(const sim_trace *tr, size_t i, sim_buf *b) {
-  const sim_rec *r = &tr->recs[i];
+  const sim_rec *r = sim_trace_rec(tr, i);
+  if (r) sim_trace_format_rec(tr, r, b);
+}
+
+void sim_trace_format_rec(const sim_trace *tr, const sim_rec *r, sim_buf *b) {
   BUF_LIT(b, "{\"t\":");
   sim_buf_i64(b, r->t);
   BUF_LIT(b, ",\"ev\":\"");
@@ -596,34 +613,207 @@ void sim_trace_format(const sim_trace *tr, size_t i, sim_buf *b) {
   BUF_LIT(b, "}");
 }
 
-size_t sim_trace_add(sim_trace *tr, const sim_rec *r) {
-  if (tr->n == tr->cap) {
-    tr->cap = tr->cap ? 2 * tr->cap : 1024;
-    tr->recs = sim_xrealloc(tr->recs, tr->cap * sizeof *tr->recs);
+/* The bookkeeping of node `node` (grown on demand). */
+static sim_trace_node *node_info(sim_trace *tr, int node) {
+  size_t k = node < 0 ? 0 : (size_t)node + 1;
+  if (k >= tr->nnodes) {
+    size_t cap = tr->nnodes ? tr->nnodes : 8;
+    while (cap <= k) cap *= 2;
+    tr->nodes = sim_xrealloc(tr->nodes, cap * sizeof *tr->nodes);
+    memset(tr->nodes + tr->nnodes, 0, (cap - tr->nnodes) * sizeof *tr->nodes);
+    tr->nnodes = cap;
   }
-  sim_rec *c = &tr->recs[tr->n];
+  return &tr->nodes[k];
+}
+
+static const sim_trace_node *node_info_const(const sim_trace *tr, int node) {
+  size_t k = node < 0 ? 0 : (size_t)node + 1;
+  return k < tr->nnodes ? &tr->nodes[k] : NULL;
+}
+
+/* Copy `r` into `c` with its strings and bytes in `a`. */
+static void rec_copy(sim_arena *a, sim_rec *c, const sim_rec *r) {
   *c = *r;
-  if (r->bytes) c->bytes = memcpy(trace_alloc(tr, r->len), r->bytes, r->len);
-  c->machine = trace_strdup(tr, r->machine);
-  c->from = trace_strdup(tr, r->from);
-  c->to = trace_strdup(tr, r->to);
-  c->event = trace_strdup(tr, r->event);
-  c->row = trace_strdup(tr, r->row);
-  c->what = trace_strdup(tr, r->what);
-  c->text = trace_strdup(tr, r->text);
-  c->name = trace_strdup(tr, r->name);
-  c->tag = trace_strdup(tr, r->tag);
-  c->json = trace_strdup(tr, r->json);
+  if (r->bytes) c->bytes = memcpy(sim_arena_alloc(a, r->len), r->bytes, r->len);
+  c->machine = arena_strdup(a, r->machine);
+  c->from = arena_strdup(a, r->from);
+  c->to = arena_strdup(a, r->to);
+  c->event = arena_strdup(a, r->event);
+  c->row = arena_strdup(a, r->row);
+  c->what = arena_strdup(a, r->what);
+  c->text = arena_strdup(a, r->text);
+  c->name = arena_strdup(a, r->name);
+  c->tag = arena_strdup(a, r->tag);
+  c->json = arena_strdup(a, r->json);
+}
+
+size_t sim_trace_add(sim_trace *tr, const sim_rec *r) {
+  size_t held = tr->n - tr->base;
+  if (held == tr->nchunks * SIM_TRACE_CHUNK) { /* a new chunk */
+    if (tr->nchunks == tr->chunks_cap) {
+      tr->chunks_cap = tr->chunks_cap ? 2 * tr->chunks_cap : 16;
+      tr->chunks = sim_xrealloc(tr->chunks, tr->chunks_cap * sizeof *tr->chunks);
+    }
+    sim_trace_chunk *c = tr->spare;
+    tr->spare = NULL;
+    if (!c) {
+      c = sim_xmalloc(sizeof *c);
+      c->mem.head = NULL;
+    }
+    tr->chunks[tr->nchunks++] = c;
+  }
+  sim_trace_chunk *ch = tr->chunks[held / SIM_TRACE_CHUNK];
+  sim_rec *c = &ch->recs[held % SIM_TRACE_CHUNK];
+  rec_copy(&ch->mem, c, r);
+  node_info(tr, r->node)->total++;
+  if ((unsigned)r->kind < SIM_REC_KINDS) tr->kinds[r->kind]++;
   size_t i = tr->n++;
   /* The line goes after the ones not hashed yet; the file gets it at once. */
   size_t start = tr->line.len;
-  sim_trace_format(tr, i, &tr->line);
+  sim_trace_format_rec(tr, c, &tr->line);
   BUF_LIT(&tr->line, "\n");
   size_t n = tr->line.len - start;
   tr->bytes_out += n;
   if (tr->file) fwrite(tr->line.s + start, 1, n, tr->file);
   if (tr->line.len >= TRACE_HASH_BATCH) trace_hash_pending(tr);
   return i;
+}
+
+/* ---- releasing --------------------------------------------------------------------- */
+
+/* Add `row` to the sorted set of rows of released transitions. */
+static void rows_add(sim_trace *tr, const char *row) {
+  size_t lo = 0, hi = tr->nrows;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(tr->rows[mid], row);
+    if (c == 0) return;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (tr->nrows == tr->rows_cap) {
+    tr->rows_cap = tr->rows_cap ? 2 * tr->rows_cap : 64;
+    tr->rows = sim_xrealloc(tr->rows, tr->rows_cap * sizeof *tr->rows);
+  }
+  memmove(tr->rows + lo + 1, tr->rows + lo, (tr->nrows - lo) * sizeof *tr->rows);
+  tr->rows[lo] = sim_xstrdup(row);
+  tr->nrows++;
+}
+
+/* Copy string `s` to `*at` and move it on. */
+static char *flat_str(char **at, const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *d = memcpy(*at, s, n);
+  *at += n;
+  return d;
+}
+
+/* Keep a copy of `r` (its strings and bytes in one heap block) as the newest of its node's tail. */
+static void tail_push(sim_trace_node *ni, const sim_rec *r) {
+  const char *const strs[] = {r->machine, r->from, r->to, r->event, r->row,
+                              r->what,    r->text, r->name, r->tag, r->json};
+  size_t size = r->bytes ? r->len : 0;
+  for (size_t j = 0; j < sizeof strs / sizeof strs[0]; j++)
+    if (strs[j]) size += strlen(strs[j]) + 1;
+  size_t k = ni->tail_next;
+  free(ni->tail_mem[k]);
+  char *mem = sim_xmalloc(size), *at = mem;
+  sim_rec *c = &ni->tail[k];
+  *c = *r;
+  if (r->bytes) {
+    c->bytes = (uint8_t *)at;
+    if (r->len) memcpy(at, r->bytes, r->len);
+    at += r->len;
+  }
+  c->machine = flat_str(&at, r->machine);
+  c->from = flat_str(&at, r->from);
+  c->to = flat_str(&at, r->to);
+  c->event = flat_str(&at, r->event);
+  c->row = flat_str(&at, r->row);
+  c->what = flat_str(&at, r->what);
+  c->text = flat_str(&at, r->text);
+  c->name = flat_str(&at, r->name);
+  c->tag = flat_str(&at, r->tag);
+  c->json = flat_str(&at, r->json);
+  ni->tail_mem[k] = mem;
+  ni->tail_next = (k + 1) % SIM_TRACE_TAIL;
+  if (ni->ntail < SIM_TRACE_TAIL) ni->ntail++;
+}
+
+static void release_chunk(sim_trace *tr) {
+  sim_trace_chunk *c = tr->chunks[0];
+  size_t first = tr->base;
+  /* The last SIM_TRACE_TAIL records of each node in the chunk go to its tail, oldest first. */
+  size_t pick[SIM_TRACE_CHUNK], npick = 0;
+  uint16_t *taken = calloc(tr->nnodes ? tr->nnodes : 1, sizeof *taken);
+  if (!taken) {
+    fputs("sbconf: out of memory\n", stderr);
+    abort();
+  }
+  for (size_t k = SIM_TRACE_CHUNK; k-- > 0;) {
+    const sim_rec *r = &c->recs[k];
+    size_t ni = r->node < 0 ? 0 : (size_t)r->node + 1;
+    if (taken[ni] < SIM_TRACE_TAIL) {
+      taken[ni]++;
+      pick[npick++] = k;
+    }
+  }
+  free(taken);
+  while (npick) {
+    const sim_rec *r = &c->recs[pick[--npick]];
+    tail_push(node_info(tr, r->node), r);
+  }
+  for (size_t k = 0; k < SIM_TRACE_CHUNK; k++) {
+    const sim_rec *r = &c->recs[k];
+    sim_trace_node *ni = node_info(tr, r->node);
+    ni->released++;
+    ni->released_end = first + k + 1;
+    if (r->kind == SIM_REC_TRANSITION && r->row) rows_add(tr, r->row);
+  }
+  sim_arena_free(&c->mem);
+  chunk_free(tr->spare);
+  tr->spare = c;
+  memmove(tr->chunks, tr->chunks + 1, (tr->nchunks - 1) * sizeof *tr->chunks);
+  tr->nchunks--;
+  tr->base += SIM_TRACE_CHUNK;
+}
+
+void sim_trace_release(sim_trace *tr) {
+  while (sim_trace_release_due(tr)) release_chunk(tr);
+}
+
+bool sim_trace_lost(const sim_trace *tr, int node, size_t from) {
+  const sim_trace_node *ni = node_info_const(tr, node);
+  return ni && ni->released_end > from;
+}
+
+uint64_t sim_trace_node_total(const sim_trace *tr, int node) {
+  const sim_trace_node *ni = node_info_const(tr, node);
+  return ni ? ni->total : 0;
+}
+
+size_t sim_trace_count_from(const sim_trace *tr, int node, size_t from) {
+  size_t count = 0;
+  for (size_t i = from > tr->base ? from : tr->base; i < tr->n; i++)
+    if (sim_trace_rec(tr, i)->node == node) count++;
+  return count;
+}
+
+size_t sim_trace_node_last(const sim_trace *tr, int node, size_t max, const sim_rec **out) {
+  size_t got = 0;
+  /* newest first into the end of out[], then moved to its start */
+  for (size_t i = tr->n; i-- > tr->base && got < max;) {
+    const sim_rec *r = sim_trace_rec(tr, i);
+    if (r->node == node) out[max - ++got] = r;
+  }
+  const sim_trace_node *ni = node_info_const(tr, node);
+  for (size_t k = 0; ni && k < ni->ntail && got < max; k++)
+    out[max - ++got] = &ni->tail[(ni->tail_next + SIM_TRACE_TAIL - 1 - k) % SIM_TRACE_TAIL];
+  if (got < max) memmove(out, out + (max - got), got * sizeof *out);
+  return got;
 }
 
 void sim_trace_digest(const sim_trace *tr, char out[65]) {

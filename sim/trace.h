@@ -6,7 +6,18 @@
  * Records are kept in memory (expectations read them from a cursor) and
  * each one is formatted once as it is added: written to the trace file when
  * one is open, and fed to a SHA-256 of the whole trace (in batches of lines;
- * the digest is the same with or without a file). Members come in a
+ * the digest is the same with or without a file).
+ *
+ * Memory stays bounded in a long run: records are stored in chunks of
+ * SIM_TRACE_CHUNK, and sim_trace_release frees the oldest chunks once all
+ * their records are more than `keep` records behind the end (the world calls
+ * it before every event). What the rest of the run needs from them is kept
+ * aside: per node the number of records, the last SIM_TRACE_TAIL ones (what
+ * a failure message shows) and where the latest released one was (so a
+ * reader whose cursor lies behind it knows it cannot read on: sim_trace_lost),
+ * the table rows of released transitions, counts per kind. Record indices
+ * never change: record i is the i-th added, in memory while i >=
+ * sim_trace_first(). Members come in a
  * fixed order and carry no pointers and no wall time, so the same scenario,
  * seed and build give a byte-identical trace and the same digest.
  * The format is documented in scenarios/README.md ("The trace").
@@ -142,16 +153,48 @@ typedef struct sim_rec {
   int64_t num;
 } sim_rec;
 
+#define SIM_REC_KINDS 14 /* SIM_REC_INFO .. SIM_REC_PEER */
+
+/* Records per chunk: memory is released a chunk at a time. */
+#define SIM_TRACE_CHUNK ((size_t)4096)
+/* Default `keep`: records are released once they are this many behind the end. */
+#define SIM_TRACE_KEEP ((size_t)65536)
+/* Per node, the last records kept once released (a failure message shows 15). */
+#define SIM_TRACE_TAIL 16
+
+typedef struct sim_trace_chunk {
+  sim_arena mem;                  /* the strings and bytes of its records */
+  sim_rec recs[SIM_TRACE_CHUNK];
+} sim_trace_chunk;
+
+/* What is known about the records of one node (index node + 1: 0 is "none"). */
+typedef struct sim_trace_node {
+  uint64_t total;      /* records added */
+  uint64_t released;   /* of which released */
+  size_t released_end; /* 1 + index of the latest released record, 0 for none */
+  sim_rec tail[SIM_TRACE_TAIL]; /* ring: the last released records (copies) */
+  void *tail_mem[SIM_TRACE_TAIL];
+  size_t ntail, tail_next;
+} sim_trace_node;
+
 typedef struct sim_trace {
-  sim_rec *recs;
-  size_t n, cap;
+  size_t n;         /* records added: indices 0 .. n-1 */
+  size_t base;      /* the first record still in memory (a multiple of SIM_TRACE_CHUNK) */
+  size_t keep;      /* release records only this far behind the end; SIZE_MAX: never */
+  sim_trace_chunk **chunks; /* chunks[k] holds records base + k*SIM_TRACE_CHUNK ... */
+  size_t nchunks, chunks_cap;
+  sim_trace_chunk *spare;   /* a released chunk, reused for the next one */
+  sim_trace_node *nodes;    /* by node index + 1 */
+  size_t nnodes;
+  char **rows;      /* table rows of released transitions: sorted, unique (heap) */
+  size_t nrows, rows_cap;
+  uint64_t kinds[SIM_REC_KINDS]; /* records added, by kind */
   char **names;     /* node names by index */
   size_t nnames;
   FILE *file;       /* NULL: not written */
   struct evp_md_ctx_st *sha; /* SHA-256 (OpenSSL's) of the lines before `line`'s */
   sim_buf line;     /* lines formatted but not hashed yet (hashed in batches) */
   uint64_t bytes_out;
-  sim_arena mem;    /* the records' strings and bytes */
 } sim_trace;
 
 /* Start an empty trace; `file` (may be NULL) receives the lines. */
@@ -169,8 +212,47 @@ const char *sim_trace_name(const sim_trace *tr, int index);
 /* Append `r` (shallow: its strings and bytes are copied); returns its index. */
 size_t sim_trace_add(sim_trace *tr, const sim_rec *r);
 
-/* Format record `i` as its JSON line (no newline) into `out` (appended). */
+/* Record `i`, or NULL if it was released (i < sim_trace_first) or not added yet. */
+static inline const sim_rec *sim_trace_rec(const sim_trace *tr, size_t i) {
+  if (i < tr->base || i >= tr->n) return NULL;
+  size_t k = i - tr->base;
+  return &tr->chunks[k / SIM_TRACE_CHUNK]->recs[k % SIM_TRACE_CHUNK];
+}
+
+/* The first record still in memory (every one from there to n-1 is). */
+static inline size_t sim_trace_first(const sim_trace *tr) { return tr->base; }
+
+/* Release records `keep` or more behind the end from now on (SIZE_MAX: never;
+ * the default is SIM_TRACE_KEEP). */
+void sim_trace_set_keep(sim_trace *tr, size_t keep);
+
+/* Whether sim_trace_release has a chunk to release (cheap: for every event). */
+static inline bool sim_trace_release_due(const sim_trace *tr) {
+  size_t held = tr->n - tr->base;
+  return held >= SIM_TRACE_CHUNK && held - SIM_TRACE_CHUNK >= tr->keep;
+}
+
+/* Release every chunk whose records are all `keep` or more behind the end.
+ * Call it only where no reader holds a record pointer or an unread index
+ * that could fall behind (the world: before an event). */
+void sim_trace_release(sim_trace *tr);
+
+/* true if a record of `node` at index `from` or later was released: a reader
+ * looking for that node's records from `from` on cannot see all of them. */
+bool sim_trace_lost(const sim_trace *tr, int node, size_t from);
+
+/* Records of `node` added so far / of them, those at index `from` or later
+ * (exact unless sim_trace_lost(tr, node, from)). */
+uint64_t sim_trace_node_total(const sim_trace *tr, int node);
+size_t sim_trace_count_from(const sim_trace *tr, int node, size_t from);
+
+/* The last `max` (at most) records of `node`, released or not, oldest first,
+ * into out[]; returns how many. Valid until the next sim_trace_add/release. */
+size_t sim_trace_node_last(const sim_trace *tr, int node, size_t max, const sim_rec **out);
+
+/* Format record `i` (in memory) / record `r` as its JSON line (no newline) into `out` (appended). */
 void sim_trace_format(const sim_trace *tr, size_t i, sim_buf *out);
+void sim_trace_format_rec(const sim_trace *tr, const sim_rec *r, sim_buf *out);
 
 /* The SHA-256 of every line so far (each with its newline), as 64 hex digits. */
 void sim_trace_digest(const sim_trace *tr, char out[65]);

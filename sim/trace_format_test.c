@@ -471,7 +471,7 @@ static void records_format_as_the_printf_formatter_did(void) {
     sim_buf_reset(&b);
     r.len = 0;
     sim_trace_format(&tr, k, &b);
-    r_format(&tr, &tr.recs[k], &r);
+    r_format(&tr, sim_trace_rec(&tr, k), &r);
     if (b.len != r.len || memcmp(b.s, r.s, r.len) != 0) {
       if (diffs++ < 3) SBT_STR_EQ(b.s, r.s);
     }
@@ -506,7 +506,7 @@ static void digest_covers_every_line_across_hash_batches(void) {
     size_t k = sim_trace_add(&tr, &rec);
     rec_release(&rec);
     line.len = 0;
-    r_format(&tr, &tr.recs[k], &line);
+    r_format(&tr, sim_trace_rec(&tr, k), &line);
     r_add(&line, "\n", 1);
     crypto_hash_sha256_update(&sha, (const unsigned char *)line.s, line.len);
     if (i % 397 == 0 || i == 2999) {

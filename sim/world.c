@@ -266,6 +266,8 @@ void sim_world_trace(sim_world *w, sim_rec *r) {
 
 bool sim_world_step(sim_world *w) {
   if (w->internal[0]) return false;
+  /* Between events no reader holds a record: old ones can go (trace.h). */
+  if (sim_trace_release_due(&w->trace)) sim_trace_release(&w->trace);
   sim_event e;
   if (!sim_sched_pop(&w->sched, &e)) return false;
   if (e.t > w->now) {

@@ -190,12 +190,26 @@ typedef struct sim_wire_rule {
   sim_msg *held;       /* REORDER: the frame waiting for the next one */
 } sim_wire_rule;
 
-/* Frames seen on one wire (node and direction), for replay. */
+/* Frames seen on one wire (node and direction), for wire:replay and
+ * wire:seen: the first SIM_WIRE_KEEP_FIRST, then the latest
+ * SIM_WIRE_KEEP_LAST (a ring), so a long run keeps a bounded number. A frame
+ * between the two is no longer known: asking for it is SB_ERR_RANGE. */
+#define SIM_WIRE_KEEP_FIRST 1024
+#define SIM_WIRE_KEEP_LAST 1024
+
+typedef struct sim_wire_slot {
+  uint8_t *bytes; /* heap, reused */
+  size_t len, cap;
+} sim_wire_slot;
+
 typedef struct sim_wire_seen {
-  uint8_t **frames; /* in `mem` */
+  uint8_t **frames; /* the first ones, in `mem` */
   size_t *lens;
   size_t n, cap;
   sim_arena mem;
+  sim_wire_slot *ring; /* the latest ones after those: SIM_WIRE_KEEP_LAST slots */
+  size_t ring_n, ring_next;
+  uint64_t total;      /* frames seen in all */
 } sim_wire_seen;
 
 /* ---- nodes ------------------------------------------------------------------------------------ */
@@ -556,8 +570,15 @@ int sim_wire_add(sim_node *n, int dir, const sim_wire_rule *rule);
 /* Put crafted bytes on the wire now (as if sent by that end). */
 int sim_wire_inject(sim_node *n, int dir, const uint8_t *bytes, size_t len);
 
+/* The `nth` (1-based; negative counts from the latest) of the frames seen on
+ * that wire matching `m`: 0 with *bytes, *len (valid until the wire sees
+ * another frame), SB_ERR_NOT_FOUND if there is no such frame, SB_ERR_RANGE
+ * if it may be one the wire no longer keeps (w->err says why). */
+int sim_wire_find(const sim_node *n, int dir, const sim_wire_match *m, int64_t nth, const uint8_t **bytes,
+                  size_t *len);
+
 /* Re-send a frame seen earlier on that wire: the `nth` (1-based; negative
- * counts from the latest) of those matching `m`. */
+ * counts from the latest) of those matching `m` (errors: sim_wire_find). */
 int sim_wire_replay(sim_node *n, int dir, const sim_wire_match *m, int64_t nth);
 
 /* Remove every rule of a wire (held frames are delivered). */

@@ -192,7 +192,7 @@ static void link_keeps_order_under_jitter(void) {
   sb_time_us last_t = 0;
   bool ordered = true, varied = false;
   for (size_t i = first; i < w->trace.n; i++) {
-    const sim_rec *r = &w->trace.recs[i];
+    const sim_rec *r = sim_trace_rec(&w->trace, i);
     if (r->kind != SIM_REC_FRAME || r->sent || r->node != w->relay->index) continue;
     sim_frame_info fi;
     sim_frame_describe(r->bytes, r->len, &fi);
@@ -221,7 +221,7 @@ static void stalled_link_queues_then_delivers_in_order(void) {
   SBT_EQ_U64(sim_link_queued(c->link, SIM_UP), 0);
   int delivered = 0;
   for (size_t i = before; i < w->trace.n; i++)
-    if (w->trace.recs[i].kind == SIM_REC_DELIVER) delivered++;
+    if (sim_trace_rec(&w->trace, i)->kind == SIM_REC_DELIVER) delivered++;
   SBT_EQ_U64(delivered, 3);
   sim_world_free(w);
 }
@@ -236,7 +236,7 @@ static void dropped_link_loses_messages_and_both_ends_learn(void) {
   sim_world_run_to(w, w->now + SB_TIME_S(1));
   bool delivered = false, ended = false;
   for (size_t i = 0; i < w->trace.n; i++) {
-    const sim_rec *r = &w->trace.recs[i];
+    const sim_rec *r = sim_trace_rec(&w->trace, i);
     if (r->kind == SIM_REC_DELIVER && r->node == d->index) delivered = true;
     if (r->kind == SIM_REC_TRANSITION && r->row && !strcmp(r->row, "SBRP-SM-R-015")) ended = true;
   }

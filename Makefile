@@ -82,7 +82,7 @@ run: deps
 
 # Every test stage writes "passed failed skipped" to $(RESULTS)/<stage>;
 # tools/summary.sh adds them up and prints the closing line.
-STAGES := unit reqcov vectors schema broken doc clang dissector scenarios
+STAGES := unit reqcov vectors schema broken doc clang dissector scenarios fuzz
 
 test: deps
 	@$(MAKE) --no-print-directory all
@@ -192,7 +192,8 @@ valgrind: deps
 # One harness per target: ref/fuzz/fuzz_<target>.c. The library and sim
 # objects are rebuilt by clang with coverage hooks and ASan+UBSan in their own
 # tree, $(BUILD)/fuzz; tools/fuzz.sh builds, seeds (from vectors/) and runs:
-#   make fuzz FUZZ_SECONDS=N   every target for N seconds (default 60)
+#   make fuzz FUZZ_SECONDS=N   every target for N seconds (default 60), then
+#                              the dissector's mutation run for N seconds
 #   make test-fuzz             the smoke run of `make test` (a few seconds each)
 # Crashing inputs are kept in $(BUILD)/fuzz/crashes/, logs in $(BUILD)/fuzz/logs/.
 FUZZ_SECONDS ?= 60
@@ -200,8 +201,9 @@ FUZZ_TARGETS := $(patsubst ref/fuzz/fuzz_%.c,%,$(wildcard ref/fuzz/fuzz_*.c))
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 .PHONY: test-fuzz fuzz-build fuzz-bins
 
-fuzz:
-	@bash tools/fuzz.sh run $(FUZZ_SECONDS)
+fuzz: deps
+	@rc=0; bash tools/fuzz.sh run $(FUZZ_SECONDS) || rc=1; \
+	  $(MAKE) --no-print-directory fuzz-dissector FUZZ_SECONDS=$(FUZZ_SECONDS) || rc=1; exit $$rc
 
 test-fuzz:
 	@mkdir -p $(RESULTS)

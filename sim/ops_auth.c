@@ -6,6 +6,7 @@
  * requirement ID of auth.md section 6; a token with the wrong role for the
  * endpoint (input.expect.role) fails as step 10.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,10 @@ SBV_OP_FN(sbv_op_auth_token_verify) {
   const char *token;
   double now;
   if (!sbv_in_str(input, "token", &token, msg) || !sbv_in_num(input, "now", &now, msg)) return -1;
+  if (!(fabs(now) <= 9007199254740992.0)) { /* found by fuzzing: the cast below needs a range */
+    snprintf(msg, SBV_MSG_SIZE, "input.now: %g is not a time in seconds (|now| <= 2^53)", now);
+    return -1;
+  }
   const cJSON *jwks = sb_json_get(input, "jwks"), *expect = sb_json_get(input, "expect");
   if (!cJSON_IsObject(jwks) || !cJSON_IsObject(expect)) {
     snprintf(msg, SBV_MSG_SIZE, "input.%s: not a JSON object", cJSON_IsObject(jwks) ? "expect" : "jwks");
@@ -76,7 +81,8 @@ SBV_OP_FN(sbv_op_auth_token_verify) {
   sb_auth_verify_opts_init(&opts, issuer, (int64_t)floor(now));
   opts.region = cJSON_GetStringValue(sb_json_get(expect, "region"));
   const cJSON *skew = sb_json_get(expect, "skew");
-  if (skew) opts.skew_s = cJSON_IsNumber(skew) ? (int)skew->valuedouble : -1;
+  if (skew) /* anything not an int is a malformed skew, which the verifier refuses as -1 */
+    opts.skew_s = cJSON_IsNumber(skew) && fabs(skew->valuedouble) <= INT_MAX ? (int)skew->valuedouble : -1;
   const char *role = cJSON_GetStringValue(sb_json_get(expect, "role"));
   if (role) opts.expect_role = !strcmp(role, "client")   ? SB_AUTH_ROLE_CLIENT
                                : !strcmp(role, "daemon") ? SB_AUTH_ROLE_DAEMON

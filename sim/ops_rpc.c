@@ -223,6 +223,8 @@ SBV_OP_FN(sbv_op_rpc_inbound) {
 }
 
 #define MAX_CALLS 64
+/* Times in ms must fit sb_time_us (int64 microseconds) once multiplied by 1000. */
+#define RPC_MAX_MS 9e12
 
 /* Calls issued at time 0, each with its own timeout; responses arrive in
  * time order: a response resolves its pending call (any order, by cid,
@@ -243,9 +245,10 @@ SBV_OP_FN(sbv_op_rpc_correlate) {
   cJSON_ArrayForEach(c, calls) {
     uint8_t cid[SB_RPC_CID_BYTES];
     double ms;
-    if (!sbv_in_hex_exact(c, "cid", cid, sizeof cid, msg) || !sbv_in_num(c, "timeoutMs", &ms, msg) || ms < 0) {
+    if (!sbv_in_hex_exact(c, "cid", cid, sizeof cid, msg) || !sbv_in_num(c, "timeoutMs", &ms, msg) ||
+        !(ms >= 0 && ms <= RPC_MAX_MS)) {
       char inner[SBV_MSG_SIZE];
-      snprintf(inner, sizeof inner, "input.calls[%d]: needs cid (16 bytes) and timeoutMs >= 0", i);
+      snprintf(inner, sizeof inner, "input.calls[%d]: needs cid (16 bytes) and timeoutMs in [0, 9e12]", i);
       memcpy(msg, inner, SBV_MSG_SIZE);
       return -1;
     }
@@ -261,8 +264,9 @@ SBV_OP_FN(sbv_op_rpc_correlate) {
   cJSON_ArrayForEach(c, responses) {
     uint8_t cid[SB_RPC_CID_BYTES];
     double at;
-    if (!sbv_in_hex_exact(c, "cid", cid, sizeof cid, msg) || !sbv_in_num(c, "atMs", &at, msg) || at < last) {
-      snprintf(msg, SBV_MSG_SIZE, "input.responses[%d]: needs cid (16 bytes) and atMs, in time order", i);
+    if (!sbv_in_hex_exact(c, "cid", cid, sizeof cid, msg) || !sbv_in_num(c, "atMs", &at, msg) || at < last ||
+        !(at <= RPC_MAX_MS)) {
+      snprintf(msg, SBV_MSG_SIZE, "input.responses[%d]: needs cid (16 bytes) and atMs in [0, 9e12], in time order", i);
       cJSON_Delete(results);
       return -1;
     }

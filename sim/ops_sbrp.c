@@ -9,6 +9,7 @@
  * names no code).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,7 +401,7 @@ SBV_OP_FN(sbv_op_sbrp_replay) {
     return -1;
   }
   sb_sbrp_replay r;
-  if (w != (double)(long)w || w < 1 || w > SB_CONFIG_REPLAY_MAX_WINDOW ||
+  if (!(w >= 1 && w <= SB_CONFIG_REPLAY_MAX_WINDOW) || w != floor(w) ||
       sb_sbrp_replay_init(&r, (uint32_t)w) != SB_OK) {
     out->result = SBV_UNSUPPORTED; /* beyond the window sizes the reference stores */
     return 0;

@@ -2,8 +2,8 @@
 # Build, seed and run the libFuzzer targets (ref/fuzz/fuzz_<target>.c).
 #
 #   tools/fuzz.sh smoke [--results FILE] [TARGET...]
-#       the `make test` stage: every target for $FUZZ_SMOKE_SECONDS (default 3)
-#       seconds, after running every seed and corpus input once
+#       the `make test` stage: every seed once, whole, then every target for
+#       $FUZZ_SMOKE_SECONDS (default 3) seconds from its corpus
 #   tools/fuzz.sh run SECONDS [--runs N] [--results FILE] [TARGET...]
 #       every target for SECONDS (or N executions, whichever comes first)
 #   tools/fuzz.sh build
@@ -25,6 +25,7 @@
 # clang's libFuzzer runtime every target is reported skipped, not passed.
 # Exit: 0 when no target failed, 1 otherwise, 2 on usage errors.
 set -u
+cd "$(dirname "$0")/.." || exit 2
 
 die_usage() { echo "usage: tools/fuzz.sh smoke|run SECONDS|build [--runs N] [--no-build] [--keep-going] [--results FILE] [TARGET...]" >&2; exit 2; }
 
@@ -36,7 +37,7 @@ if [ "$mode" = run ]; then
 elif [ "$mode" != smoke ] && [ "$mode" != build ]; then
   die_usage
 fi
-runs= results= no_build= keep_going= targets=()
+runs='' results='' no_build='' keep_going='' targets=()
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) [[ "${2:-}" =~ ^[0-9]+$ ]] || die_usage; runs=$2; shift 2 ;;
@@ -133,6 +134,23 @@ log_numbers() {
        "$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$last" | grep . || echo '?')"
 }
 
+# Smoke mode: every seed of a target once, whole (the corpus pass of the
+# fuzzer cuts inputs to max_len), and every checked-in regression input
+# (ref/fuzz/regress/<target>-*: inputs that once crashed a target). A
+# crashing input is copied to crashes/.
+run_seeds() {
+  local t=$1 log=$dir/logs/$1.seeds.log bad seeds=()
+  local f
+  for f in "$dir/corpus/$t"/seed-* ref/fuzz/regress/"$t"-*; do
+    [ -e "$f" ] && seeds+=("$f")
+  done
+  [ ${#seeds[@]} -gt 0 ] || return 0
+  "$dir/bin/fuzz-$t" -timeout=10 -rss_limit_mb=2048 "${seeds[@]}" >"$log" 2>&1 && return 0
+  bad=$(sed -n 's/^Running: //p' "$log" | tail -1)
+  [ -n "$bad" ] && cp "$bad" "$dir/crashes/$t-crash-$(basename "$bad")"
+  return 1
+}
+
 # One target: every seed and corpus input once, then fuzz. The result goes to
 # logs/<target>.status: "ok|FAIL SECONDS EXECS COV CORPUS [why]". With
 # --keep-going the fuzzer runs in fork mode and goes on after a crash (each
@@ -148,6 +166,12 @@ run_target() {
   [ -n "$keep_going" ] && fuzz_args+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   local before start=$SECONDS
   before=$(find "$dir/crashes" -name "$t-*" | wc -l)
+  if [ "$mode" = smoke ] && ! run_seeds "$t"; then
+    echo "FAIL $((SECONDS - start)) ? ? ? a seed crashed: $(grep -m1 -E 'ERROR: |runtime error:|invariant failed' \
+      "$dir/logs/$t.seeds.log" | sed 's/^==[0-9]*==//' | cut -c1-160) (log: $dir/logs/$t.seeds.log)" \
+      > "$dir/logs/$t.status"
+    return
+  fi
   "$dir/bin/fuzz-$t" "${args[@]}" "${fuzz_args[@]}" "$dir/corpus/$t" >"$log" 2>&1
   local rc=$? took=$((SECONDS - start)) crashes numbers what
   crashes=$(( $(find "$dir/crashes" -name "$t-*" | wc -l) - before ))

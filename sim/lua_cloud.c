@@ -271,6 +271,23 @@ static int l_cloud_close(lua_State *L) {
   return sim_lua_result(L, sim_cloud_listen_close(c, daemon_arg(L, 2, "cloud:close")));
 }
 
+/* cloud:abort(daemon): listen()'s AbortSignal fires (CLOUD-064). */
+static int l_cloud_abort(lua_State *L) {
+  sim_cloud *c = self_cloud(L);
+  return sim_lua_result(L, sim_cloud_listen_abort(c, daemon_arg(L, 2, "cloud:abort")));
+}
+
+/* cloud:set_trust(client, "pinned-only"): the policy connect() is given from
+ * now on, read at the next negotiation (CLOUD-031). */
+static int l_cloud_set_trust(lua_State *L) {
+  sim_cloud *c = self_cloud(L);
+  sim_node *n = client_arg(L, 2, "cloud:set_trust");
+  const char *policy = luaL_checkstring(L, 3);
+  if (strcmp(policy, "auto") != 0 && strcmp(policy, "prompt") != 0 && strcmp(policy, "pinned-only") != 0)
+    luaL_error(L, "cloud:set_trust: unknown trust policy '%s' (known: auto, prompt, pinned-only)", policy);
+  return sim_lua_result(L, sim_cloud_set_trust(c, n, policy));
+}
+
 /* cloud:fault{ procedure =, status = | network = true | answer = "not_json" | "no_data",
  *              processed = false, count = 1 } */
 static int l_cloud_fault(lua_State *L) {
@@ -576,6 +593,8 @@ void sim_lua_cloud_install(lua_State *L) {
                                      {"client", l_cloud_client},
                                      {"listen", l_cloud_listen},
                                      {"close", l_cloud_close},
+                                     {"abort", l_cloud_abort},
+                                     {"set_trust", l_cloud_set_trust},
                                      {"fault", l_cloud_fault},
                                      {"quick_connect", l_cloud_quick_connect},
                                      {"status", l_cloud_status},

@@ -63,6 +63,7 @@ typedef struct cloud_node {
   sb_time_us last_delay;
   sb_cloud_mux mux;
   bool kicked;           /* a terminal SID-0 Control arrived on the current connection */
+  bool breaker;          /* the decode circuit breaker tripped: reconnect (CLOUD-080) */
   /* quickConnect.create */
   sim_cloud_qc_result qc;
   char qc_code[64], qc_url[512];
@@ -261,6 +262,7 @@ static void client_open(cloud_node *cn, const char *endpoint) {
   uint8_t pin[32];
   bool pinned = sb_cloud_pins_get(&cn->pins, neg.daemon_id, pin) == SB_OK;
   sim_client_set_pin(n, pinned ? pin : NULL); /* the machine starts from the store's pin */
+  sim_client_set_trust(n, neg.trust);         /* and the policy read now (CLOUD-031) */
   rc = sim_node_open_token(n, token);
   if (rc != SB_OK) note(cn, "open_refused", rc, 0, n->w->err);
 }
@@ -464,6 +466,7 @@ static void listen_step(cloud_node *cn, const sb_cloud_listen_step *step) {
       size_t len = 0;
       note(cn, "listen_open", 0, 0, step->url);
       cn->kicked = false;
+      cn->breaker = false;
       sb_cloud_mux_init(&cn->mux);
       int rc = sb_cloud_url_get_token(step->url, token, sizeof token, &len);
       if (rc == SB_OK) rc = sim_node_open_token(n, token);
@@ -528,6 +531,23 @@ static sb_cloud_listen_end end_kind(cloud_node *cn) {
   return SB_CLOUD_LISTEN_END_ERROR;                          /* the daemon gave up on it */
 }
 
+/* The decode circuit breaker tripped (CLOUD-080): as upstream's runMux
+ * throwing RelayControlKick, the daemon leaves the relay connection (it
+ * closes the WebSocket, its sessions end with it) and the loop reconnects
+ * after the error backoff without reporting it (CLOUD-073). */
+static void breaker_reconnect(cloud_node *cn) {
+  sim_node *n = cn->n;
+  sim_world *w = cn->cloud->w;
+  char text[160];
+  snprintf(text, sizeof text, "%u consecutive messages did not decode as SBRP frames: reconnecting",
+           SB_CLOUD_MUX_MAX_DECODE_ERRORS);
+  note(cn, "decode_breaker", 0, 0, text);
+  if (!sim_link_gone(n->link)) sim_link_close(n->link, 0, 1000);
+  int rc = sb_sbrp_daemon_ws_close(&n->u.daemon.m, w->now);
+  if (rc != SB_OK) sim_world_internal(w, "cloud: %s: ws_close refused: %s", n->name, sb_err_name(rc));
+  listen_end(cn, SB_CLOUD_LISTEN_END_KICK);
+}
+
 static void daemon_after(cloud_node *cn) {
   sim_node *n = cn->n;
   if (cn->restart_listen && !n->down) { /* the process came back: listen() is called again */
@@ -536,6 +556,13 @@ static void daemon_after(cloud_node *cn) {
     return;
   }
   bool connected = sb_sbrp_daemon_state_of(&n->u.daemon.m) == SB_SBRP_DAEMON_CONNECTED;
+  if (cn->breaker) {
+    cn->breaker = false;
+    if (cn->listen.state == SB_CLOUD_LISTEN_CONNECTED && connected) {
+      breaker_reconnect(cn);
+      return;
+    }
+  }
   if (cn->listen.state == SB_CLOUD_LISTEN_OPENING) {
     if (connected) {
       int rc = sb_cloud_listen_ws_open(&cn->listen, cn->cloud->w->now);
@@ -550,7 +577,10 @@ static void daemon_after(cloud_node *cn) {
 
 static void daemon_frame_in(cloud_node *cn, const uint8_t *bytes, size_t len) {
   sb_sbrp_frame f;
-  if (sb_cloud_mux_route(&cn->mux, bytes, len, NULL, NULL, &f) == SB_CLOUD_MUX_KICK) cn->kicked = true;
+  if (sb_cloud_mux_route(&cn->mux, bytes, len, NULL, NULL, &f) != SB_CLOUD_MUX_KICK) return;
+  cn->kicked = true;
+  /* a KICK with the count at its limit is the circuit breaker, not a SID-0 Control */
+  if (cn->mux.decode_errors >= SB_CLOUD_MUX_MAX_DECODE_ERRORS) cn->breaker = true;
 }
 
 /* ---- node hooks ----------------------------------------------------------------------------------- */
@@ -627,6 +657,9 @@ static void answer_arrives(sim_world *w, void *obj, uint64_t unused) {
         client_step(cn, &step);
       }
     }
+  } else if (call->purpose == CALL_LISTEN && cn->listen.state == SB_CLOUD_LISTEN_STOPPED) {
+    /* aborted or closed while the call was in flight: its answer is not read */
+    note(cn, "answer_ignored", 0, 0, "listen() stopped while the call was in flight");
   } else if (call->purpose == CALL_LISTEN) {
     sb_cloud_listen_step step;
     rc = sb_cloud_listen_response(&cn->listen, w->now, &cn->listen_rng, &call->resp, &step);
@@ -808,6 +841,40 @@ int sim_cloud_listen_close(sim_cloud *c, sim_node *n) {
   sb_cloud_listen_step step;
   sb_cloud_listen_close(&cn->listen, &step);
   listen_step(cn, &step);
+  return SB_OK;
+}
+
+int sim_cloud_listen_abort(sim_cloud *c, sim_node *n) {
+  cloud_node *cn = node_of(c, n);
+  if (!cn || !cn->listening || !cn->listen_started) {
+    snprintf(c->w->err, sizeof c->w->err, "'%s' runs no listen loop", n->name);
+    return SB_ERR_STATE;
+  }
+  sb_cloud_listen_step step;
+  int rc = sb_cloud_listen_abort(&cn->listen, &step);
+  if (rc != SB_OK) return rc;
+  note(cn, "listen_abort", 0, 0,
+       step.kind == SB_CLOUD_LISTEN_STOP ? "the signal aborted before the first relay connection"
+                                         : "the signal aborted after the first relay connection: no effect");
+  listen_step(cn, &step);
+  return SB_OK;
+}
+
+int sim_cloud_set_trust(sim_cloud *c, sim_node *n, const char *policy) {
+  cloud_node *cn = node_of(c, n);
+  if (!cn || !cn->client) {
+    snprintf(c->w->err, sizeof c->w->err, "'%s' is not a cloud client", n->name);
+    return SB_ERR_ARG;
+  }
+  int rc = sb_cloud_client_set_trust(&cn->sdk, policy, &cn->cfg.callbacks);
+  if (rc != SB_OK) {
+    snprintf(c->w->err, sizeof c->w->err, "unknown trust policy '%s' (auto, prompt, pinned-only)", policy);
+    return rc;
+  }
+  cn->cfg.trust_policy = sb_sbrp_trust_name(cn->sdk.trust); /* a restarted process passes it again */
+  sim_rec r = {.kind = SIM_REC_FAULT, .node = n->index, .peer = -1, .what = "trust_policy",
+               .text = (char *)cn->cfg.trust_policy};
+  sim_world_trace(c->w, &r);
   return SB_OK;
 }
 

@@ -91,6 +91,16 @@ int sim_cloud_listen_start(sim_cloud *c, sim_node *n);
 /* server.close(): stop the loop and close the daemon. */
 int sim_cloud_listen_close(sim_cloud *c, sim_node *n);
 
+/* listen()'s AbortSignal fires: before the first relay connection the loop
+ * stops and listen() rejects with AbortError; after it, no effect
+ * (CLOUD-064). Note listen_abort either way. SB_ERR_STATE if not started. */
+int sim_cloud_listen_abort(sim_cloud *c, sim_node *n);
+
+/* The trust policy client `n` passes from now on ("auto", "prompt",
+ * "pinned-only"); the next negotiation reads it (CLOUD-031). SB_ERR_ARG for
+ * another name or a node that is not a cloud client. */
+int sim_cloud_set_trust(sim_cloud *c, sim_node *n, const char *policy);
+
 typedef struct sim_cloud_client_opts {
   const char *access_token;   /* account mode (NULL: the daemon owner's) */
   bool access_token_throws;   /* getAccessToken throws on every attempt */

@@ -1001,6 +1001,12 @@ void sim_client_set_pin(sim_node *n, const uint8_t *identity_pub) {
   sb_sbrp_client_set_pin(C(n), identity_pub);
 }
 
+void sim_client_set_trust(sim_node *n, sb_sbrp_trust trust) {
+  if (n->kind != SIM_CLIENT) return;
+  n->u.client.opts.trust = trust; /* a renewed machine (client_init_machine) keeps it */
+  C(n)->cfg.trust = trust;
+}
+
 int sim_client_set_daemon(sim_node *n, const char *daemon_id) {
   if (n->kind != SIM_CLIENT || !daemon_id || !*daemon_id || strlen(daemon_id) >= sizeof n->u.client.daemon_id)
     return SB_ERR_ARG;

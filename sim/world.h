@@ -543,6 +543,9 @@ void sim_node_token_failed(sim_node *n, bool retry, const char *why);
  * asks for (Idle only: the machine starts again with it; SB_ERR_STATE
  * otherwise, SB_ERR_ARG for an empty or too long ID). */
 void sim_client_set_pin(sim_node *n, const uint8_t *identity_pub);
+/* Client: the trust policy its machine applies from its next handshake on
+ * (the cloud SDK reads it at each negotiation, CLOUD-031). */
+void sim_client_set_trust(sim_node *n, sb_sbrp_trust trust);
 int sim_client_set_daemon(sim_node *n, const char *daemon_id);
 
 /* Client: a Closed machine starts again in Idle with its pins (a peer's next

@@ -66,26 +66,12 @@ static double bench_frames(long n, long *count) {
   sim_world_config c;
   sim_world_config_default(&c);
   sim_world *w = sim_world_new(&c, NULL);
-  sim_relay_opts ro;
-  sim_relay_opts_default(&ro);
-  sim_daemon_opts dopt;
-  sim_daemon_opts_default(&dopt);
-  dopt.name = "d";
-  sim_client_opts copt;
-  sim_client_opts_default(&copt);
-  copt.name = "c";
-  copt.daemon_id = "d";
-  sim_node *cl = NULL;
-  if (w && sim_world_add_relay(w, &ro) && sim_world_add_daemon(w, &dopt)) {
-    sim_world_run_to(w, SB_TIME_MS(100));
-    cl = sim_world_add_client(w, &copt);
-  }
-  if (!cl || sim_node_connect(cl, NULL) != 0) {
-    fprintf(stderr, "sim-bench: could not set up the world\n");
+  sim_node *cl = w ? sim_world_add_pair(w) : NULL;
+  if (!cl) {
+    fprintf(stderr, "sim-bench: could not set up the world: %s\n", w ? w->err : "no memory");
     sim_world_free(w);
     return 0;
   }
-  sim_world_run_to(w, SB_TIME_MS(300));
   uint8_t pt[FRAME_PLAINTEXT];
   memset(pt, 0x5a, sizeof pt);
   uint64_t first = w->trace.kinds[SIM_REC_DELIVER];
@@ -125,26 +111,13 @@ static double bench_memory(long n, long *count, long *peak) {
   sim_world_config c;
   sim_world_config_default(&c);
   sim_world *w = sim_world_new(&c, NULL);
-  sim_relay_opts ro;
-  sim_relay_opts_default(&ro);
-  sim_daemon_opts dopt;
-  sim_daemon_opts_default(&dopt);
-  dopt.name = "d";
-  sim_client_opts copt;
-  sim_client_opts_default(&copt);
-  copt.name = "c";
-  copt.daemon_id = "d";
-  sim_node *cl = NULL, *dn = NULL;
-  if (w && sim_world_add_relay(w, &ro) && (dn = sim_world_add_daemon(w, &dopt)) != NULL) {
-    sim_world_run_to(w, SB_TIME_MS(100));
-    cl = sim_world_add_client(w, &copt);
-  }
-  if (!cl || sim_node_connect(cl, NULL) != 0) {
-    fprintf(stderr, "sim-bench: could not set up the world\n");
+  sim_node *cl = w ? sim_world_add_pair(w) : NULL;
+  if (!cl) {
+    fprintf(stderr, "sim-bench: could not set up the world: %s\n", w ? w->err : "no memory");
     sim_world_free(w);
     return 0;
   }
-  sim_world_run_to(w, SB_TIME_MS(300));
+  sim_node *dn = sim_world_node(w, "d");
   long got = 0;
   sim_app app = {.name = "bench", .deliver = count_delivery, .ctx = &got};
   sim_node_set_app(dn, &app);

@@ -263,20 +263,12 @@ static void wire_keeps_first_and_latest_frames(void) {
   sim_world_config cfg;
   sim_world_config_default(&cfg);
   sim_world *w = sim_world_new(&cfg, NULL);
-  sim_relay_opts ro;
-  sim_relay_opts_default(&ro);
-  sim_daemon_opts dopt;
-  sim_daemon_opts_default(&dopt);
-  dopt.name = "d";
-  sim_client_opts copt;
-  sim_client_opts_default(&copt);
-  copt.name = "c";
-  copt.daemon_id = "d";
-  SBT_CHECK(sim_world_add_relay(w, &ro) && sim_world_add_daemon(w, &dopt), "relay, daemon");
-  sim_world_run_to(w, SB_TIME_MS(100));
-  sim_node *c = sim_world_add_client(w, &copt);
-  SBT_OK(sim_node_connect(c, NULL));
-  sim_world_run_to(w, SB_TIME_MS(300));
+  sim_node *c = sim_world_add_pair(w);
+  SBT_CHECK(c != NULL, "relay, daemon, client: %s", w->err);
+  if (!c) {
+    sim_world_free(w);
+    return;
+  }
   size_t before = c->seen[SIM_UP].total;
   uint8_t pt[8] = {0};
   size_t frames = SIM_WIRE_KEEP_FIRST + SIM_WIRE_KEEP_LAST + 500;

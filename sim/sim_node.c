@@ -582,6 +582,24 @@ sim_node *sim_world_add_client(sim_world *w, const sim_client_opts *o) {
   return n;
 }
 
+sim_node *sim_world_add_pair(sim_world *w) {
+  sim_relay_opts ro;
+  sim_relay_opts_default(&ro);
+  sim_daemon_opts dopt;
+  sim_daemon_opts_default(&dopt);
+  dopt.name = "d";
+  sim_client_opts copt;
+  sim_client_opts_default(&copt);
+  copt.name = "c";
+  copt.daemon_id = "d";
+  if (!sim_world_add_relay(w, &ro) || !sim_world_add_daemon(w, &dopt)) return NULL;
+  sim_world_run_to(w, SB_TIME_MS(100));
+  sim_node *cl = sim_world_add_client(w, &copt);
+  if (!cl || sim_node_connect(cl, NULL) != 0) return NULL;
+  sim_world_run_to(w, SB_TIME_MS(300));
+  return cl;
+}
+
 /* ---- deadlines, reconnects, keepalive ---------------------------------------------------------- */
 
 static sb_time_us node_deadline(sim_node *n) {

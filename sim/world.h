@@ -449,6 +449,11 @@ sim_node *sim_world_add_relay(sim_world *w, const sim_relay_opts *o);
 sim_node *sim_world_add_daemon(sim_world *w, const sim_daemon_opts *o);
 sim_node *sim_world_add_client(sim_world *w, const sim_client_opts *o);
 
+/* The smallest world with a session: a relay, daemon "d" (registered at
+ * 100 ms) and client "c" connected to it, the world run to 300 ms virtual.
+ * For tests and benchmarks. Returns the client, or NULL with w->err set. */
+sim_node *sim_world_add_pair(sim_world *w);
+
 /* Record an internal failure (first one wins) and stop the scheduler. */
 void sim_world_internal(sim_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

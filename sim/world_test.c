@@ -160,22 +160,8 @@ static sim_world *active_world(uint64_t seed, sb_time_us jitter, FILE *trace) {
   c.seed = seed;
   c.jitter = jitter;
   sim_world *w = sim_world_new(&c, trace);
-  sim_relay_opts ro;
-  sim_relay_opts_default(&ro);
-  sim_daemon_opts dopt;
-  sim_daemon_opts_default(&dopt);
-  dopt.name = "d";
-  sim_client_opts copt;
-  sim_client_opts_default(&copt);
-  copt.name = "c";
-  copt.daemon_id = "d";
-  SBT_CHECK(sim_world_add_relay(w, &ro) != NULL, "relay: %s", w->err);
-  SBT_CHECK(sim_world_add_daemon(w, &dopt) != NULL, "daemon: %s", w->err);
-  sim_world_run_to(w, SB_TIME_MS(100));
-  sim_node *cl = sim_world_add_client(w, &copt);
-  SBT_CHECK(cl != NULL, "client: %s", w->err);
-  if (cl) SBT_OK(sim_node_connect(cl, NULL));
-  sim_world_run_to(w, SB_TIME_MS(300));
+  sim_node *cl = sim_world_add_pair(w);
+  SBT_CHECK(cl != NULL, "relay, daemon, client: %s", w->err);
   if (cl) SBT_STR_EQ(sim_node_state(cl), "Active");
   return w;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cloud/api.h"
+#include "common/bytes.h"
 #include "common/error.h"
 #include "common/hex.h"
 #include "lua_host.h"
@@ -286,6 +287,39 @@ static int l_cloud_set_trust(lua_State *L) {
   if (strcmp(policy, "auto") != 0 && strcmp(policy, "prompt") != 0 && strcmp(policy, "pinned-only") != 0)
     luaL_error(L, "cloud:set_trust: unknown trust policy '%s' (known: auto, prompt, pinned-only)", policy);
   return sim_lua_result(L, sim_cloud_set_trust(c, n, policy));
+}
+
+/* A SessionID argument: a client (its session), an integer or 16 hex digits. */
+static uint64_t sid_arg(lua_State *L, int idx, const char *fname) {
+  if (lua_isinteger(L, idx)) return (uint64_t)lua_tointeger(L, idx);
+  if (luaL_testudata(L, idx, "sim.node")) {
+    sim_node *n = client_arg(L, idx, fname);
+    uint64_t sid = sim_client_session_id(n);
+    if (!sid) luaL_error(L, "%s: client '%s' has no session yet", fname, n->name);
+    return sid;
+  }
+  size_t len = 0;
+  const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
+  uint8_t b[8];
+  size_t got = 0;
+  if (!s || len != 16 || sb_hex_decode(s, len, b, sizeof b, &got) != SB_OK || got != 8)
+    luaL_error(L, "%s: the session must be a client, an integer or 16 hex digits (got %s)", fname,
+               luaL_typename(L, idx));
+  return sb_load_u64be(b);
+}
+
+/* cloud:stop_reading(daemon, sid) / cloud:resume_reading(daemon, sid): the
+ * reader of that session stops / resumes reading (CLOUD-085, sim_cloud.h). */
+static int l_cloud_stop_reading(lua_State *L) {
+  sim_cloud *c = self_cloud(L);
+  sim_node *n = daemon_arg(L, 2, "cloud:stop_reading");
+  return sim_lua_result(L, sim_cloud_stop_reading(c, n, sid_arg(L, 3, "cloud:stop_reading")));
+}
+
+static int l_cloud_resume_reading(lua_State *L) {
+  sim_cloud *c = self_cloud(L);
+  sim_node *n = daemon_arg(L, 2, "cloud:resume_reading");
+  return sim_lua_result(L, sim_cloud_resume_reading(c, n, sid_arg(L, 3, "cloud:resume_reading")));
 }
 
 /* cloud:fault{ procedure =, status = | network = true | answer = "not_json" | "no_data",
@@ -595,6 +629,8 @@ void sim_lua_cloud_install(lua_State *L) {
                                      {"close", l_cloud_close},
                                      {"abort", l_cloud_abort},
                                      {"set_trust", l_cloud_set_trust},
+                                     {"stop_reading", l_cloud_stop_reading},
+                                     {"resume_reading", l_cloud_resume_reading},
                                      {"fault", l_cloud_fault},
                                      {"quick_connect", l_cloud_quick_connect},
                                      {"status", l_cloud_status},

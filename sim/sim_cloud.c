@@ -10,6 +10,7 @@
 #include "sim_cloud.h"
 
 #include <cJSON.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,21 @@
 #include "sim_internal.h"
 
 /* ---- state ------------------------------------------------------------------------ */
+
+/* A session whose reader stopped reading (sim_cloud_stop_reading): the
+ * frames the relay sends it wait here in arrival order, as in upstream's
+ * RelayVirtualConn buffer, at most SB_CLOUD_MUX_MAX_BACKLOG (CLOUD-085). */
+typedef struct held_frame {
+  uint8_t *bytes;
+  size_t len;
+} held_frame;
+
+typedef struct unread_session {
+  struct unread_session *next;
+  uint64_t sid;
+  held_frame *q;
+  size_t n, cap;
+} unread_session;
 
 typedef struct cloud_node {
   sim_cloud *cloud;
@@ -64,6 +80,7 @@ typedef struct cloud_node {
   sb_cloud_mux mux;
   bool kicked;           /* a terminal SID-0 Control arrived on the current connection */
   bool breaker;          /* the decode circuit breaker tripped: reconnect (CLOUD-080) */
+  unread_session *unread; /* sessions not being read (CLOUD-085) */
   /* quickConnect.create */
   sim_cloud_qc_result qc;
   char qc_code[64], qc_url[512];
@@ -575,12 +592,96 @@ static void daemon_after(cloud_node *cn) {
   }
 }
 
-static void daemon_frame_in(cloud_node *cn, const uint8_t *bytes, size_t len) {
+/* ---- daemons: sessions nobody reads (CLOUD-085) ----------------------------------------------- */
+
+static unread_session **unread_find(cloud_node *cn, uint64_t sid) {
+  unread_session **p = &cn->unread;
+  while (*p && (*p)->sid != sid) p = &(*p)->next;
+  return p;
+}
+
+static void unread_free(unread_session *u) {
+  for (size_t i = 0; i < u->n; i++) free(u->q[i].bytes);
+  free(u->q);
+  free(u);
+}
+
+/* Unlink and free the entry of `sid` (the frames it holds are discarded). */
+static void unread_drop(cloud_node *cn, uint64_t sid) {
+  unread_session **p = unread_find(cn, sid);
+  unread_session *u = *p;
+  if (!u) return;
+  *p = u->next;
+  unread_free(u);
+}
+
+static void unread_drop_all(cloud_node *cn) {
+  while (cn->unread) unread_drop(cn, cn->unread->sid);
+}
+
+/* A session the machine no longer holds has nobody to read for: what waited
+ * for it goes (a later session with the same SessionID starts read). */
+static void unread_prune(cloud_node *cn) {
+  for (unread_session **p = &cn->unread; *p;) {
+    unread_session *u = *p;
+    if (sb_sbrp_daemon_session_get(&cn->n->u.daemon.m, u->sid)) {
+      p = &u->next;
+      continue;
+    }
+    *p = u->next;
+    unread_free(u);
+  }
+}
+
+static bool daemon_knows(void *ctx, uint64_t sid) {
+  const cloud_node *cn = ctx;
+  return sb_sbrp_daemon_session_get(&cn->n->u.daemon.m, sid) != NULL;
+}
+
+/* upstream RelayVirtualConn.deliver with nobody reading: buffer the frame;
+ * with the buffer full, log, terminate(false) (only this virtual connection,
+ * nothing to the relay: CLOUD-086) and drop the frame. The simulator
+ * discards the frames already buffered with it (upstream would still hand
+ * them to a reader that comes back); the machine has forgotten the session,
+ * so its later frames are an unknown SessionID (CLOUD-083). */
+static void unread_take(cloud_node *cn, unread_session *u, const uint8_t *bytes, size_t len) {
+  sim_world *w = cn->cloud->w;
+  uint64_t sid = u->sid;
+  if (!sb_cloud_mux_backlog_admits(u->n)) {
+    char text[160];
+    snprintf(text, sizeof text, "Relay session %" PRIu64 ": buffer full (%u frames), terminating slow consumer",
+             sid, SB_CLOUD_MUX_MAX_BACKLOG);
+    note(cn, "slow_consumer", 0, sid, text);
+    unread_drop(cn, sid);
+    int rc = sb_sbrp_daemon_drop_session(&cn->n->u.daemon.m, w->now, sid, "slow consumer (CLOUD-085)");
+    if (rc != SB_OK) sim_world_internal(w, "cloud: %s: drop_session refused: %s", cn->n->name, sb_err_name(rc));
+    return;
+  }
+  if (u->n == u->cap) {
+    u->cap = u->cap ? u->cap * 2 : 16;
+    u->q = sim_xrealloc(u->q, u->cap * sizeof *u->q);
+  }
+  held_frame *h = &u->q[u->n++];
+  h->bytes = sim_xmalloc(len ? len : 1);
+  memcpy(h->bytes, bytes, len);
+  h->len = len;
+}
+
+/* True: the frame is for a session nobody reads; it waits (or ends it). */
+static bool daemon_frame_in(cloud_node *cn, const uint8_t *bytes, size_t len) {
   sb_sbrp_frame f;
-  if (sb_cloud_mux_route(&cn->mux, bytes, len, NULL, NULL, &f) != SB_CLOUD_MUX_KICK) return;
+  sb_cloud_mux_action a = sb_cloud_mux_route(&cn->mux, bytes, len, daemon_knows, cn, &f);
+  if (a == SB_CLOUD_MUX_DELIVER) {
+    unread_session *u = *unread_find(cn, f.hdr.session_id);
+    if (!u) return false;
+    unread_take(cn, u, bytes, len);
+    return true;
+  }
+  if (a != SB_CLOUD_MUX_KICK) return false;
   cn->kicked = true;
   /* a KICK with the count at its limit is the circuit breaker, not a SID-0 Control */
   if (cn->mux.decode_errors >= SB_CLOUD_MUX_MAX_DECODE_ERRORS) cn->breaker = true;
+  return false;
 }
 
 /* ---- node hooks ----------------------------------------------------------------------------------- */
@@ -595,18 +696,19 @@ static void hook_fetch(void *ctx, sim_node *n) {
   sim_node_token_failed(n, false, "the listen loop owns this daemon's connections");
 }
 
-static void hook_frame_in(void *ctx, sim_node *n, const uint8_t *frame, size_t len) {
+static bool hook_frame_in(void *ctx, sim_node *n, const uint8_t *frame, size_t len) {
   (void)n;
   cloud_node *cn = ctx;
-  if (cn->client)
-    client_frame_in(cn, frame, len);
-  else
-    daemon_frame_in(cn, frame, len);
+  if (!cn->client) return daemon_frame_in(cn, frame, len);
+  client_frame_in(cn, frame, len);
+  return false;
 }
 
 static void hook_after(void *ctx, sim_node *n) {
   cloud_node *cn = ctx;
-  if (cn->in_hook || n->down) return;
+  if (n->down) return;
+  if (!cn->client) unread_prune(cn); /* the session ended (or its connection) */
+  if (cn->in_hook) return;
   cn->in_hook = true;
   if (cn->client)
     client_after(cn);
@@ -627,6 +729,7 @@ static void hook_crashed(void *ctx, sim_node *n) {
     if (rc == SB_OK) rc = client_init_sdk(cn);
     if (rc != SB_OK) sim_world_internal(n->w, "cloud: %s: SDK not restarted: %s", n->name, sb_err_name(rc));
   } else {
+    unread_drop_all(cn); /* the buffers were in the dead process's memory */
     cn->sleep_gen++;
     if (cn->listen_started && cn->listen.state != SB_CLOUD_LISTEN_STOPPED) cn->restart_listen = true;
     cn->listen_started = false;
@@ -747,6 +850,7 @@ void sim_cloud_free(sim_cloud *c) {
     cloud_node *cn = c->nodes[i];
     if (!cn) continue;
     sim_node_set_hooks(cn->n, NULL);
+    unread_drop_all(cn);
     free(cn->pin_file);
     free(cn);
   }
@@ -880,6 +984,55 @@ int sim_cloud_set_trust(sim_cloud *c, sim_node *n, const char *policy) {
 
 static int client_init_sdk(cloud_node *cn) {
   return sb_cloud_client_init(&cn->sdk, &cn->cfg);
+}
+
+static cloud_node *reading_node(sim_cloud *c, sim_node *n, uint64_t sid) {
+  cloud_node *cn = node_of(c, n);
+  if (!cn || !cn->listening) {
+    snprintf(c->w->err, sizeof c->w->err, "'%s' is not a cloud daemon", n->name);
+    return NULL;
+  }
+  if (n->down || !sb_sbrp_daemon_session_get(&n->u.daemon.m, sid)) {
+    snprintf(c->w->err, sizeof c->w->err, "'%s' holds no session %016" PRIx64, n->name, sid);
+    return NULL;
+  }
+  return cn;
+}
+
+int sim_cloud_stop_reading(sim_cloud *c, sim_node *n, uint64_t sid) {
+  cloud_node *cn = reading_node(c, n, sid);
+  if (!cn) return SB_ERR_NOT_FOUND;
+  if (*unread_find(cn, sid)) {
+    snprintf(c->w->err, sizeof c->w->err, "'%s': session %016" PRIx64 " is already not read", n->name, sid);
+    return SB_ERR_STATE;
+  }
+  unread_session *u = sim_xmalloc(sizeof *u);
+  memset(u, 0, sizeof *u);
+  u->sid = sid;
+  u->next = cn->unread;
+  cn->unread = u;
+  char text[120];
+  snprintf(text, sizeof text, "nobody reads the session: its frames wait (at most %u)", SB_CLOUD_MUX_MAX_BACKLOG);
+  note(cn, "reading_stopped", 0, sid, text);
+  return SB_OK;
+}
+
+int sim_cloud_resume_reading(sim_cloud *c, sim_node *n, uint64_t sid) {
+  cloud_node *cn = reading_node(c, n, sid);
+  if (!cn) return SB_ERR_NOT_FOUND;
+  unread_session **p = unread_find(cn, sid);
+  unread_session *u = *p;
+  if (!u) {
+    snprintf(c->w->err, sizeof c->w->err, "'%s': session %016" PRIx64 " is being read", n->name, sid);
+    return SB_ERR_STATE;
+  }
+  *p = u->next; /* unlinked first: handing frames over runs the after hook */
+  char text[120];
+  snprintf(text, sizeof text, "%zu waiting frames handed over in arrival order", u->n);
+  note(cn, "reading_resumed", 0, sid, text);
+  for (size_t i = 0; i < u->n; i++) sim_node_hand_frame(n, u->q[i].bytes, u->q[i].len);
+  unread_free(u);
+  return SB_OK;
 }
 
 int sim_cloud_attach_client(sim_cloud *c, sim_node *n, const sim_cloud_client_opts *o) {

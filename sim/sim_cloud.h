@@ -101,6 +101,22 @@ int sim_cloud_listen_abort(sim_cloud *c, sim_node *n);
  * another name or a node that is not a cloud client. */
 int sim_cloud_set_trust(sim_cloud *c, sim_node *n, const char *policy);
 
+/* The reader of daemon session `sid` stops reading (opt-in, CLOUD-085): its
+ * frames from the relay wait, in arrival order, in front of the machine; a
+ * frame beyond SB_CLOUD_MUX_MAX_BACKLOG (1024) waiting ends the session as
+ * upstream's slow-consumer check does: note slow_consumer, the machine
+ * forgets the session (sb_sbrp_daemon_drop_session: nothing sent, CLOUD-086),
+ * that frame and the waiting ones are discarded. Frames of a session that
+ * ended otherwise (or of a crashed process) are discarded too.
+ * SB_ERR_NOT_FOUND if the daemon holds no such session, SB_ERR_STATE if it
+ * is already not read. Notes reading_stopped. */
+int sim_cloud_stop_reading(sim_cloud *c, sim_node *n, uint64_t sid);
+
+/* Read again: the waiting frames reach the machine in arrival order
+ * (sim_node_hand_frame), then frames flow as before. Note reading_resumed.
+ * SB_ERR_NOT_FOUND as above, SB_ERR_STATE if the session is being read. */
+int sim_cloud_resume_reading(sim_cloud *c, sim_node *n, uint64_t sid);
+
 typedef struct sim_cloud_client_opts {
   const char *access_token;   /* account mode (NULL: the daemon owner's) */
   bool access_token_throws;   /* getAccessToken throws on every attempt */

@@ -794,6 +794,18 @@ void sim_node_response(sim_link *l, int status) {
   sim_node_after(n);
 }
 
+/* One frame from the relay into the client's or daemon's machine. */
+static void machine_recv(sim_node *n, const uint8_t *bytes, size_t len) {
+  sim_world *w = n->w;
+  g_recv_data = data_seq(bytes, len, &g_recv_seq);
+  int rc = n->kind == SIM_CLIENT ? sb_sbrp_client_recv(C(n), w->now, bytes, len)
+                                 : sb_sbrp_daemon_recv(D(n), w->now, bytes, len);
+  g_recv_data = false;
+  refused(n, rc, "recv");
+  if (n->app.frame) n->app.frame(n->app.ctx, n, bytes, len);
+  sim_node_after(n);
+}
+
 void sim_node_data(sim_link *l, int dir, const uint8_t *bytes, size_t len) {
   sim_world *w = l->node->w;
   if (dir == SIM_UP) {
@@ -809,14 +821,16 @@ void sim_node_data(sim_link *l, int dir, const uint8_t *bytes, size_t len) {
                   "a frame arrived on a connection the machine already left: dropped");
     return;
   }
-  if (n->hooks.frame_in) n->hooks.frame_in(n->hooks.ctx, n, bytes, len);
-  g_recv_data = data_seq(bytes, len, &g_recv_seq);
-  int rc = n->kind == SIM_CLIENT ? sb_sbrp_client_recv(C(n), w->now, bytes, len)
-                                 : sb_sbrp_daemon_recv(D(n), w->now, bytes, len);
-  g_recv_data = false;
-  refused(n, rc, "recv");
-  if (n->app.frame) n->app.frame(n->app.ctx, n, bytes, len);
-  sim_node_after(n);
+  if (n->hooks.frame_in && n->hooks.frame_in(n->hooks.ctx, n, bytes, len)) {
+    sim_node_after(n); /* taking it may have ended a session (sim_cloud.h) */
+    return;
+  }
+  machine_recv(n, bytes, len);
+}
+
+void sim_node_hand_frame(sim_node *n, const uint8_t *bytes, size_t len) {
+  if (n->down) return;
+  machine_recv(n, bytes, len);
 }
 
 void sim_node_link_ended(sim_link *l, int side) {

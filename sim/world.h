@@ -259,8 +259,10 @@ typedef struct sim_app {
 typedef struct sim_node_hooks {
   void *ctx;
   void (*fetch_token)(void *ctx, sim_node *n);
-  /* A frame from the relay is about to reach the node's machine. */
-  void (*frame_in)(void *ctx, sim_node *n, const uint8_t *frame, size_t len);
+  /* A frame from the relay is about to reach the node's machine. True: the
+   * layer above took it (it holds it, or it dropped it) and the machine does
+   * not see it now; it may give it later with sim_node_hand_frame. */
+  bool (*frame_in)(void *ctx, sim_node *n, const uint8_t *frame, size_t len);
   /* After every call into the node's machine (its state may have changed). */
   void (*after)(void *ctx, sim_node *n);
   /* The process crashed: forget volatile state and fetches in flight. */
@@ -538,6 +540,12 @@ void sim_node_set_hooks(sim_node *n, const sim_node_hooks *h);
  * fetch. SB_ERR_STATE if the node is down, already opening, or in a state
  * that cannot connect. */
 int sim_node_open_token(sim_node *n, const char *token);
+
+/* Give the node's machine a frame from the relay that hooks.frame_in took
+ * earlier, the way a live frame reaches it (layer invariant, app callbacks,
+ * the after hook), without asking frame_in again. Nothing if the node is
+ * down; the caller drops what it holds when the session ends. */
+void sim_node_hand_frame(sim_node *n, const uint8_t *bytes, size_t len);
 
 /* hooks.fetch_token found no token: with `retry`, plan the next attempt
  * after the node's backoff (auto_reconnect nodes); otherwise give up (a

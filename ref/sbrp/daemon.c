@@ -583,6 +583,25 @@ int sb_sbrp_daemon_end_session(sb_sbrp_daemon *d, sb_time_us now, uint64_t sessi
   return SB_OK;
 }
 
+/* The layer above gave up on the session (upstream's terminate(false): a
+ * slow consumer, CLOUD-085). Unlike close_session nothing goes to the relay
+ * (CLOUD-086: the SDK daemon never sends Signal frames); the client learns
+ * of it only when the relay ends the session. Later frames for the SessionID
+ * meet an unknown session, as in upstream's mux table. */
+int sb_sbrp_daemon_drop_session(sb_sbrp_daemon *d, sb_time_us now, uint64_t session_id,
+                                const char *event) {
+  (void)now;
+  if (!d) return SB_ERR_ARG;
+  if (d->state != SB_SBRP_DAEMON_CONNECTED) return SB_ERR_STATE;
+  sb_sbrp_daemon_session *s = find(d, session_id);
+  if (!s) return SB_ERR_NOT_FOUND;
+  snprintf(d->event, sizeof d->event, "%s: dropped, nothing sent",
+           event ? event : "drop_session");
+  smove(d, s, SB_SBRP_DSESSION_NONE, d->event, NULL);
+  remove_session(d, s); /* wipes the keys (SBRP-CRYPTO-007) */
+  return SB_OK;
+}
+
 int sb_sbrp_daemon_restart(sb_sbrp_daemon *d, sb_time_us now) {
   if (!d) return SB_ERR_ARG;
   if (d->state == SB_SBRP_DAEMON_IDLE || d->state == SB_SBRP_DAEMON_CLOSED) return SB_ERR_STATE;

@@ -25,6 +25,7 @@
  *   sb_sbrp_daemon_recv(d, now, frame, len)    HandshakeInit, Data, Control, Ping
  *   sb_sbrp_daemon_send(d, now, sid, data, n)  one Data frame of session sid
  *   sb_sbrp_daemon_end_session(d, now, sid, reason)  Signal(close, reason)
+ *   sb_sbrp_daemon_drop_session(d, now, sid, event)  forget it, send nothing
  *   sb_sbrp_daemon_restart(d, now)             the process restarts: volatile state gone
  *   sb_sbrp_daemon_restore(d, record, len)     after a restart: one stored record back
  *   sb_sbrp_daemon_close(d, now)               -> Closed (D-011)
@@ -179,6 +180,14 @@ SB_NODISCARD int sb_sbrp_daemon_send(sb_sbrp_daemon *d, sb_time_us now, uint64_t
  * SB_ERR_STATE unless Connected, SB_ERR_NOT_FOUND. */
 SB_NODISCARD int sb_sbrp_daemon_end_session(sb_sbrp_daemon *d, sb_time_us now,
                                             uint64_t session_id, uint8_t reason);
+
+/* Forget session `session_id` without sending anything (no Signal: the
+ * layer above terminated it, e.g. a slow consumer, CLOUD-085/086): keys
+ * wiped, stored record deleted, "daemon/session" -> "Idle (session)" with
+ * `event` (NULL: "drop_session") in the transition. Its later frames are an
+ * unknown SessionID. SB_ERR_STATE unless Connected, SB_ERR_NOT_FOUND. */
+SB_NODISCARD int sb_sbrp_daemon_drop_session(sb_sbrp_daemon *d, sb_time_us now,
+                                             uint64_t session_id, const char *event);
 
 /* The process restarts: every volatile byte is gone; the relay connection is
  * closed (the driver closes its link) -> Reconnecting; the grace period is

@@ -702,6 +702,49 @@ static void end_session_sends_close_with_each_reason(void) {
   free(w);
 }
 
+static void drop_session_sends_nothing_and_forgets_the_session(void) {
+  /* CLOUD-085, CLOUD-086: a slow consumer is terminated by the layer above
+   * (upstream's terminate(false)): no frame goes to the relay, the keys are
+   * wiped, the record deleted, later frames meet an unknown SessionID; the
+   * other session goes on. */
+  dworld *w = dworld_new(resumable);
+  if (!w) return;
+  up(w);
+  fclient a, b;
+  fc_connect(w, &a, 30, 0x51);
+  fc_connect(w, &b, 31, 0x52);
+  sb_sbrp_daemon_session *slot = session_of(w, 30);
+  SBT_CHECK(slot != NULL, "session 30 held");
+  if (!slot) {
+    free(w);
+    return;
+  }
+  size_t sent = w->nsent, cur = w->ntr;
+  int deletes = w->deletes;
+  SBT_OK(sb_sbrp_daemon_drop_session(&w->d, w->now, 30, "slow consumer"));
+  EXPECT_TR(w, &cur, "daemon/session", "Active", "Idle (session)", "");
+  SBT_CHECK(strstr(w->tr[cur - 1].event, "slow consumer") != NULL, "event names the cause: %s",
+            w->tr[cur - 1].event);
+  SBT_EQ_U64(w->nsent, sent);
+  SBT_CHECK(sb_sbrp_daemon_session_get(&w->d, 30) == NULL, "forgotten");
+  SBT_CHECK(sb_sbrp_daemon_debug_session(&w->d, 30) == NULL, "no traffic state");
+  static const uint8_t zero[sizeof *slot];
+  SBT_CHECK(memcmp(slot, zero, sizeof *slot) == 0, "slot wiped, keys included");
+  SBT_EQ_U64((uint64_t)(w->deletes - deletes), 1);
+  size_t notes = w->nnotes;
+  fc_send(w, &a, "late");
+  SBT_CHECK(w->nnotes == notes + 1 && !strcmp(w->notes[notes], "frame_dropped"),
+            "a later frame is an unknown SessionID");
+  SBT_EQ_U64(w->nsent, sent);
+  fc_send(w, &b, "still here");
+  SBT_HEX_EQ(w->got, w->got_len, "7374696c6c2068657265");
+  SBT_EQ_U64(w->got_sid, 31);
+  SBT_ERR_EQ(sb_sbrp_daemon_drop_session(&w->d, w->now, 30, NULL), SB_ERR_NOT_FOUND);
+  SBT_OK(sb_sbrp_daemon_ws_close(&w->d, w->now));
+  SBT_ERR_EQ(sb_sbrp_daemon_drop_session(&w->d, w->now, 31, NULL), SB_ERR_STATE);
+  free(w);
+}
+
 static void close_signals_shutdown_and_wipes_everything(void) {
   /* SBRP-SM-D-011, SBRP-CRYPTO-007: Signal(close, shutdown) per session,
    * then the relay connection closes; keys and identity wiped. */
@@ -871,6 +914,7 @@ SBT_SUITE(sbrp_daemon, "sbrp/daemon",
           SBT_CASE(restart_without_persisted_state_answers_state_lost),
           SBT_CASE(daemon_answers_pings_with_the_same_payload),
           SBT_CASE(end_session_sends_close_with_each_reason),
+          SBT_CASE(drop_session_sends_nothing_and_forgets_the_session),
           SBT_CASE(close_signals_shutdown_and_wipes_everything),
           SBT_CASE(decrypt_failure_ends_only_that_session),
           SBT_CASE(second_handshake_init_for_a_live_session_is_ignored),

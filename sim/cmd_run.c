@@ -501,40 +501,15 @@ int sbc_cmd_run(int argc, char **argv) {
   bool verbose = false, quiet = false;
   char **paths = calloc((size_t)argc + 1, sizeof *paths);
   int npaths = 0;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    const char **slot = !strcmp(a, "--seed")     ? &o_seed
-                        : !strcmp(a, "--trace")  ? &o_trace
-                        : !strcmp(a, "--pcap")   ? &o_pcap
-                        : !strcmp(a, "--keylog") ? &o_keylog
-                        : !strcmp(a, "--json")   ? &o_json
-                        : !strcmp(a, "--junit")  ? &o_junit
-                        : !strcmp(a, "--report") ? &o_report
-                        : !strcmp(a, "--filter") ? &o_filter
-                        : !strcmp(a, "--config") ? &o_config
-                                                 : NULL;
-    if (slot) {
-      if (i + 1 >= argc) {
-        fprintf(stderr, "sbconf: %s needs a value\n%s", a, run_usage);
-        free(paths);
-        return SBCONF_EXIT_USAGE;
-      }
-      *slot = argv[++i];
-    } else if (!strcmp(a, "--verbose")) {
-      verbose = true;
-    } else if (!strcmp(a, "--quiet")) {
-      quiet = true;
-    } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      fputs(run_usage, stdout);
-      free(paths);
-      return SBCONF_EXIT_PASS;
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "sbconf: unknown option %s\n%s", a, run_usage);
-      free(paths);
-      return SBCONF_EXIT_USAGE;
-    } else {
-      paths[npaths++] = argv[i];
-    }
+  const sbc_opt opts[] = {{"--seed", &o_seed},     {"--trace", &o_trace},   {"--pcap", &o_pcap},
+                          {"--keylog", &o_keylog}, {"--json", &o_json},     {"--junit", &o_junit},
+                          {"--report", &o_report}, {"--filter", &o_filter}, {"--config", &o_config},
+                          {NULL, NULL}};
+  int early = paths ? sbc_args_parse(argc, argv, opts, run_usage, &verbose, &quiet, paths, &npaths)
+                    : SBCONF_EXIT_INTERNAL;
+  if (early >= 0) {
+    free(paths);
+    return early;
   }
   sbc_config cfg;
   char err[1024], b[10][64];

@@ -139,40 +139,22 @@ static int check_or_run(int argc, char **argv, bool run) {
   bool verbose = false, quiet = false;
   char **paths = calloc((size_t)argc + 1, sizeof *paths);
   int npaths = 0;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    const char **slot = !strcmp(a, "--profile")   ? &o_profile
-                        : !strcmp(a, "--json")    ? &o_json
-                        : !strcmp(a, "--junit")   ? &o_junit
-                        : !strcmp(a, "--catalog") ? &o_catalog
-                        : !strcmp(a, "--config")  ? &o_config
-                        : (run && !strcmp(a, "--iut-cmd")) ? &o_cmd
-                        : (run && !strcmp(a, "--timeout")) ? &o_timeout
-                        : (run && !strcmp(a, "--iut-log")) ? &o_log
-                        : (!run && !strcmp(a, "--mutant")) ? &o_mutant
-                                                           : NULL;
-    if (slot) {
-      if (i + 1 >= argc) {
-        fprintf(stderr, "sbconf: %s needs a value\n%s", a, check_usage);
-        free(paths);
-        return SBCONF_EXIT_USAGE;
-      }
-      *slot = argv[++i];
-    } else if (!strcmp(a, "--verbose")) {
-      verbose = true;
-    } else if (!strcmp(a, "--quiet")) {
-      quiet = true;
-    } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      fputs(check_usage, stdout);
-      free(paths);
-      return SBCONF_EXIT_PASS;
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "sbconf: unknown option %s\n%s", a, check_usage);
-      free(paths);
-      return SBCONF_EXIT_USAGE;
-    } else {
-      paths[npaths++] = argv[i];
-    }
+  sbc_opt args[10] = {{"--profile", &o_profile}, {"--json", &o_json},     {"--junit", &o_junit},
+                      {"--catalog", &o_catalog}, {"--config", &o_config}};
+  size_t nopts = 5;
+  if (run) { /* the implementation under test */
+    args[nopts++] = (sbc_opt){"--iut-cmd", &o_cmd};
+    args[nopts++] = (sbc_opt){"--timeout", &o_timeout};
+    args[nopts++] = (sbc_opt){"--iut-log", &o_log};
+  } else {
+    args[nopts++] = (sbc_opt){"--mutant", &o_mutant};
+  }
+  args[nopts] = (sbc_opt){NULL, NULL};
+  int early = paths ? sbc_args_parse(argc, argv, args, check_usage, &verbose, &quiet, paths, &npaths)
+                    : SBCONF_EXIT_INTERNAL;
+  if (early >= 0) {
+    free(paths);
+    return early;
   }
   sbc_config cfg;
   char err[1024], b1[64], b2[64], b3[64], b4[64], b5[64], b6[64], b7[64], b8[16], b9[16];

@@ -41,55 +41,7 @@ static sim_cloud *self_cloud(lua_State *L) {
   return u->c;
 }
 
-/* ---- small option readers (the host's messages, the same rules) ---------------------------- */
-
-static const char *opt_str(lua_State *L, int idx, const char *fname, const char *key) {
-  int t = lua_getfield(L, idx, key);
-  const char *s = NULL;
-  if (t == LUA_TSTRING)
-    s = lua_tostring(L, -1); /* still referenced by the table */
-  else if (t != LUA_TNIL)
-    luaL_error(L, "option '%s' of %s must be a string (got %s)", key, fname, luaL_typename(L, -1));
-  lua_pop(L, 1);
-  return s;
-}
-
-static bool opt_flag(lua_State *L, int idx, const char *fname, const char *key, bool def) {
-  int t = lua_getfield(L, idx, key);
-  bool v = def;
-  if (t == LUA_TBOOLEAN)
-    v = lua_toboolean(L, -1);
-  else if (t != LUA_TNIL)
-    luaL_error(L, "option '%s' of %s must be true or false (got %s)", key, fname, luaL_typename(L, -1));
-  lua_pop(L, 1);
-  return v;
-}
-
-static lua_Integer opt_integer(lua_State *L, int idx, const char *fname, const char *key, lua_Integer def,
-                               lua_Integer min, lua_Integer max) {
-  int t = lua_getfield(L, idx, key);
-  lua_Integer v = def;
-  if (t != LUA_TNIL) {
-    int ok = 0;
-    v = lua_tointegerx(L, -1, &ok);
-    if (!ok) luaL_error(L, "option '%s' of %s must be an integer (got %s)", key, fname, luaL_typename(L, -1));
-    if (v < min || v > max)
-      luaL_error(L, "option '%s' of %s must be between %d and %d (got %d)", key, fname, (int)min, (int)max, (int)v);
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
-static sb_time_us opt_dur(lua_State *L, int idx, const char *fname, const char *key, sb_time_us def) {
-  sb_time_us v = def;
-  if (lua_getfield(L, idx, key) != LUA_TNIL) {
-    char what[96];
-    snprintf(what, sizeof what, "option '%s' of %s", key, fname);
-    v = sim_lua_duration(L, -1, what);
-  }
-  lua_pop(L, 1);
-  return v;
-}
+/* ---- options (readers: lua_host.h) --------------------------------------------------------- */
 
 static int options_arg(lua_State *L, int idx) {
   if (lua_isnoneornil(L, idx)) {
@@ -114,12 +66,12 @@ static int l_world_cloud(lua_State *L) {
   lua_pop(L, 1);
   sim_cloud_config cfg;
   sim_cloud_config_default(&cfg);
-  cfg.latency = opt_dur(L, 2, f, "latency", -1);
-  const char *url = opt_str(L, 2, f, "relay_url");
+  cfg.latency = sim_lua_opt_dur_or(L, 2, f, "latency", -1);
+  const char *url = sim_lua_opt_str(L, 2, f, "relay_url", NULL);
   if (url) cfg.relay_url = url;
-  cfg.errors_in_body = opt_flag(L, 2, f, "errors_in_body", true);
-  cfg.qc_rate_limit = (uint32_t)opt_integer(L, 2, f, "qc_rate", SB_CLOUD_QC_RATE_DEFAULT, 0, SB_CLOUD_QC_RATE_MAX);
-  cfg.wrap_json_body = opt_flag(L, 2, f, "wrap_json", false);
+  cfg.errors_in_body = sim_lua_opt_flag(L, 2, f, "errors_in_body", true);
+  cfg.qc_rate_limit = (uint32_t)sim_lua_opt_int_or(L, 2, f, "qc_rate", SB_CLOUD_QC_RATE_DEFAULT, 0, SB_CLOUD_QC_RATE_MAX);
+  cfg.wrap_json_body = sim_lua_opt_flag(L, 2, f, "wrap_json", false);
   sim_cloud *c = sim_cloud_new(w, &cfg);
   if (!c) luaL_error(L, "%s", w->err);
   lcloud *u = lua_newuserdatauv(L, sizeof *u, 1);
@@ -140,7 +92,7 @@ static int l_cloud_user(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   static const char *const known[] = {"id", "access_token", NULL};
   sim_lua_check_options(L, 2, "cloud:user", known);
-  const char *id = opt_str(L, 2, "cloud:user", "id"), *tok = opt_str(L, 2, "cloud:user", "access_token");
+  const char *id = sim_lua_opt_str(L, 2, "cloud:user", "id", NULL), *tok = sim_lua_opt_str(L, 2, "cloud:user", "access_token", NULL);
   if (!id || !tok) luaL_error(L, "cloud:user needs id and access_token");
   if (sim_cloud_add_user(c, id, tok) != SB_OK) luaL_error(L, "%s", sim_lua_world(L)->err);
   return 0;
@@ -196,11 +148,11 @@ static int l_cloud_daemon(lua_State *L) {
   const char *f = "cloud:daemon";
   static const char *const mine[] = {"owner", "api_key", "daemon_id", "quick_connect", "start", NULL};
   sim_cloud_daemon_opts o = {0};
-  o.owner = opt_str(L, 2, f, "owner");
-  o.api_key = opt_str(L, 2, f, "api_key");
-  o.daemon_id = opt_str(L, 2, f, "daemon_id");
-  o.quick_connect = opt_flag(L, 2, f, "quick_connect", false);
-  bool start = opt_flag(L, 2, f, "start", true);
+  o.owner = sim_lua_opt_str(L, 2, f, "owner", NULL);
+  o.api_key = sim_lua_opt_str(L, 2, f, "api_key", NULL);
+  o.daemon_id = sim_lua_opt_str(L, 2, f, "daemon_id", NULL);
+  o.quick_connect = sim_lua_opt_flag(L, 2, f, "quick_connect", false);
+  bool start = sim_lua_opt_flag(L, 2, f, "start", true);
   lua_createtable(L, 0, 3); /* what listen() needs of the node */
   lua_pushboolean(L, 0);
   lua_setfield(L, -2, "connect");
@@ -229,9 +181,9 @@ static int l_cloud_client(lua_State *L) {
   if (lua_getfield(L, 2, "access_token") == LUA_TBOOLEAN && !lua_toboolean(L, -1))
     o.access_token_throws = true; /* access_token = false: getAccessToken throws */
   lua_pop(L, 1);
-  if (!o.access_token_throws) o.access_token = opt_str(L, 2, f, "access_token");
-  o.quick_connect = opt_str(L, 2, f, "quick_connect");
-  const char *pins = opt_str(L, 2, f, "pins");
+  if (!o.access_token_throws) o.access_token = sim_lua_opt_str(L, 2, f, "access_token", NULL);
+  o.quick_connect = sim_lua_opt_str(L, 2, f, "quick_connect", NULL);
+  const char *pins = sim_lua_opt_str(L, 2, f, "pins", NULL);
   if (pins && strcmp(pins, "memory") && strcmp(pins, "file"))
     luaL_error(L, "cloud:client: pins is \"memory\" or \"file\", not '%s'", pins);
   o.file_pins = pins && !strcmp(pins, "file");
@@ -331,11 +283,11 @@ static int l_cloud_fault(lua_State *L) {
   const char *f = "cloud:fault";
   static const char *const known[] = {"procedure", "status", "network", "answer", "processed", "count", NULL};
   sim_lua_check_options(L, 2, f, known);
-  const char *proc = opt_str(L, 2, f, "procedure");
-  lua_Integer status = opt_integer(L, 2, f, "status", 0, 400, 599);
-  bool network = opt_flag(L, 2, f, "network", false);
-  const char *answer = opt_str(L, 2, f, "answer");
-  sb_cloud_fault fault = {SB_CLOUD_FAULT_STATUS, (int)status, opt_flag(L, 2, f, "processed", false)};
+  const char *proc = sim_lua_opt_str(L, 2, f, "procedure", NULL);
+  lua_Integer status = sim_lua_opt_int_or(L, 2, f, "status", 0, 400, 599);
+  bool network = sim_lua_opt_flag(L, 2, f, "network", false);
+  const char *answer = sim_lua_opt_str(L, 2, f, "answer", NULL);
+  sb_cloud_fault fault = {SB_CLOUD_FAULT_STATUS, (int)status, sim_lua_opt_flag(L, 2, f, "processed", false)};
   int kinds = (status != 0) + network + (answer != NULL);
   if (kinds != 1) luaL_error(L, "cloud:fault: say one of status = 4xx/5xx, network = true, answer = \"not_json\"|\"no_data\"");
   if (network) fault.kind = SB_CLOUD_FAULT_NETWORK;
@@ -345,7 +297,7 @@ static int l_cloud_fault(lua_State *L) {
     fault.kind = SB_CLOUD_FAULT_NO_DATA;
   else if (answer)
     luaL_error(L, "cloud:fault: answer is \"not_json\" or \"no_data\", not '%s'", answer);
-  lua_Integer count = opt_integer(L, 2, f, "count", 1, 1, SB_CLOUD_SERVER_MAX_FAULTS);
+  lua_Integer count = sim_lua_opt_int_or(L, 2, f, "count", 1, 1, SB_CLOUD_SERVER_MAX_FAULTS);
   for (lua_Integer i = 0; i < count; i++)
     if (sim_cloud_fault(c, proc, fault) != SB_OK) luaL_error(L, "%s", sim_lua_world(L)->err);
   return 0;
@@ -368,7 +320,7 @@ static int l_cloud_quick_connect(lua_State *L) {
     luaL_checktype(L, 3, LUA_TTABLE);
     static const char *const known[] = {"ttl", NULL};
     sim_lua_check_options(L, 3, "cloud:quick_connect", known);
-    ttl = opt_dur(L, 3, "cloud:quick_connect", "ttl", ttl);
+    ttl = sim_lua_opt_dur_or(L, 3, "cloud:quick_connect", "ttl", ttl);
   }
   if (sim_cloud_quick_connect(c, n, (uint32_t)(ttl / SB_TIME_US_PER_S)) != SB_OK)
     luaL_error(L, "%s", sim_lua_world(L)->err);
@@ -512,7 +464,7 @@ static void api_options(lua_State *L, int idx, const char *fname, bool negative,
   static const char *const pos[] = {"what", "status", "http", "network", "error", "verdict", "sid", "timeout", NULL};
   static const char *const neg[] = {"what", "status", "http", "network", "error", "verdict", "sid", "during", NULL};
   sim_lua_check_options(L, idx, fname, negative ? neg : pos);
-  const char *what = opt_str(L, idx, fname, "what");
+  const char *what = sim_lua_opt_str(L, idx, fname, "what", NULL);
   if (what) {
     if (strcmp(what, "call") && strcmp(what, "answer"))
       luaL_error(L, "%s: what is \"call\" or \"answer\", not '%s'", fname, what);
@@ -528,9 +480,9 @@ static void api_options(lua_State *L, int idx, const char *fname, bool negative,
     m->http = (int)luaL_checkinteger(L, -1);
   }
   lua_pop(L, 1);
-  m->network = opt_flag(L, idx, fname, "network", false);
-  m->error = opt_str(L, idx, fname, "error");
-  m->verdict = opt_str(L, idx, fname, "verdict");
+  m->network = sim_lua_opt_flag(L, idx, fname, "network", false);
+  m->error = sim_lua_opt_str(L, idx, fname, "error", NULL);
+  m->verdict = sim_lua_opt_str(L, idx, fname, "verdict", NULL);
   if (m->verdict && strcmp(m->verdict, "fatal") && strcmp(m->verdict, "retryable"))
     luaL_error(L, "%s: verdict is \"fatal\" or \"retryable\", not '%s'", fname, m->verdict);
   if (lua_getfield(L, idx, "sid") != LUA_TNIL) {

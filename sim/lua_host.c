@@ -138,7 +138,10 @@ static void check_options(lua_State *L, int idx, const char *fname, const char *
 /* Push field `key` of table `idx`; returns its type. */
 static int field(lua_State *L, int idx, const char *key) { return lua_getfield(L, idx, key); }
 
-static const char *opt_string(lua_State *L, int idx, const char *fname, const char *key, const char *def) {
+/* Option readers shared with the binding files (lua_host.h): an absent
+ * (nil) option leaves the default, a wrong type or range is a broken script
+ * whose message names the option and the function. */
+const char *sim_lua_opt_str(lua_State *L, int idx, const char *fname, const char *key, const char *def) {
   int t = field(L, idx, key);
   if (t == LUA_TNIL) {
     lua_pop(L, 1);
@@ -151,9 +154,9 @@ static const char *opt_string(lua_State *L, int idx, const char *fname, const ch
   return s;
 }
 
-static bool opt_bool(lua_State *L, int idx, const char *fname, const char *key, bool def) {
+int sim_lua_opt_flag(lua_State *L, int idx, const char *fname, const char *key, int def) {
   int t = field(L, idx, key);
-  bool v = def;
+  int v = def;
   if (t == LUA_TBOOLEAN)
     v = lua_toboolean(L, -1);
   else if (t != LUA_TNIL)
@@ -162,21 +165,28 @@ static bool opt_bool(lua_State *L, int idx, const char *fname, const char *key, 
   return v;
 }
 
-static lua_Integer opt_int(lua_State *L, int idx, const char *fname, const char *key, lua_Integer def,
-                           lua_Integer min, lua_Integer max) {
-  int t = field(L, idx, key);
-  lua_Integer v = def;
-  if (t != LUA_TNIL) {
-    int isint = 0;
-    v = lua_tointegerx(L, -1, &isint);
-    if (!isint)
-      luaL_error(L, "option '%s' of %s must be an integer (got %s)", key, fname, luaL_typename(L, -1));
-    if (v < min || v > max)
-      luaL_error(L, "option '%s' of %s must be between %I and %I (got %I)", key, fname,
-                 (LUAI_UACINT)min, (LUAI_UACINT)max, (LUAI_UACINT)v);
+bool sim_lua_opt_int(lua_State *L, int idx, const char *fname, const char *key, lua_Integer min,
+                     lua_Integer max, lua_Integer *out) {
+  if (field(L, idx, key) == LUA_TNIL) {
+    lua_pop(L, 1);
+    return false;
   }
+  int isint = 0;
+  lua_Integer v = lua_tointegerx(L, -1, &isint);
+  if (!isint)
+    luaL_error(L, "option '%s' of %s must be an integer (got %s)", key, fname, luaL_typename(L, -1));
+  if (v < min || v > max)
+    luaL_error(L, "option '%s' of %s must be between %I and %I (got %I)", key, fname, (LUAI_UACINT)min,
+               (LUAI_UACINT)max, (LUAI_UACINT)v);
   lua_pop(L, 1);
-  return v;
+  *out = v;
+  return true;
+}
+
+lua_Integer sim_lua_opt_int_or(lua_State *L, int idx, const char *fname, const char *key, lua_Integer def,
+                               lua_Integer min, lua_Integer max) {
+  sim_lua_opt_int(L, idx, fname, key, min, max, &def);
+  return def;
 }
 
 static double opt_number(lua_State *L, int idx, const char *fname, const char *key, double def) {
@@ -205,15 +215,21 @@ static sb_time_us duration_at(lua_State *L, int idx, const char *what) {
   return d;
 }
 
-static sb_time_us opt_duration(lua_State *L, int idx, const char *fname, const char *key, sb_time_us def) {
-  sb_time_us v = def;
-  if (field(L, idx, key) != LUA_TNIL) {
-    char what[96];
-    snprintf(what, sizeof what, "option '%s' of %s", key, fname);
-    v = duration_at(L, -1, what);
+bool sim_lua_opt_dur(lua_State *L, int idx, const char *fname, const char *key, sb_time_us *out) {
+  if (field(L, idx, key) == LUA_TNIL) {
+    lua_pop(L, 1);
+    return false;
   }
+  char what[96];
+  snprintf(what, sizeof what, "option '%s' of %s", key, fname);
+  *out = duration_at(L, -1, what);
   lua_pop(L, 1);
-  return v;
+  return true;
+}
+
+sb_time_us sim_lua_opt_dur_or(lua_State *L, int idx, const char *fname, const char *key, sb_time_us def) {
+  sim_lua_opt_dur(L, idx, fname, key, &def);
+  return def;
 }
 
 /* Bytes from a hex string at `idx`. The buffer is a userdata kept in a
@@ -374,10 +390,10 @@ static int l_scenario(lua_State *L) {
   check_options(L, 1, "scenario", known);
   if (h->declared) luaL_error(L, "scenario{} is called once per file");
   if (h->w) luaL_error(L, "scenario{} must come before sim.world{}");
-  const char *name = opt_string(L, 1, "scenario", "name", NULL);
+  const char *name = sim_lua_opt_str(L, 1, "scenario", "name", NULL);
   if (!name || !*name) luaL_error(L, "scenario: a name is required (scenario{ name = \"...\" })");
-  const char *desc = opt_string(L, 1, "scenario", "description", NULL);
-  const char *skip = opt_string(L, 1, "scenario", "skip", NULL);
+  const char *desc = sim_lua_opt_str(L, 1, "scenario", "description", NULL);
+  const char *skip = sim_lua_opt_str(L, 1, "scenario", "skip", NULL);
   sim_scenario_result *r = h->res;
   r->requirements = string_list(L, 1, "requirements", &r->nrequirements);
   r->rows_declared = string_list(L, 1, "rows", &r->nrows_declared);
@@ -463,7 +479,7 @@ static int l_frame(lua_State *L) {
   lua_pop(L, 1);
   if (field(L, 1, "hex") != LUA_TNIL) payload = hex_at(L, -1, "sim.frame's hex", &plen);
   lua_pop(L, 1);
-  const char *ctrl = opt_string(L, 1, "sim.frame", "control", NULL);
+  const char *ctrl = sim_lua_opt_str(L, 1, "sim.frame", "control", NULL);
   if (ctrl) {
     const sb_sbrp_ctrl_info *ci = sb_sbrp_control_by_name(ctrl);
     if (!ci) luaL_error(L, "sim.frame: unknown control code '%s'", ctrl);
@@ -472,9 +488,9 @@ static int l_frame(lua_State *L) {
     payload = small;
     plen = 2;
   }
-  const char *sig = opt_string(L, 1, "sim.frame", "signal", NULL);
+  const char *sig = sim_lua_opt_str(L, 1, "sim.frame", "signal", NULL);
   if (sig) {
-    const char *reason = opt_string(L, 1, "sim.frame", "reason", "none");
+    const char *reason = sim_lua_opt_str(L, 1, "sim.frame", "reason", "none");
     small[0] = !strcmp(sig, "ready") ? 0 : !strcmp(sig, "close") ? 1 : 0xff;
     if (small[0] == 0xff) luaL_error(L, "sim.frame: signal is \"ready\" or \"close\", not '%s'", sig);
     small[1] = 0xff;
@@ -486,7 +502,7 @@ static int l_frame(lua_State *L) {
     payload = small;
     plen = 2;
   }
-  lua_Integer length = opt_int(L, 1, "sim.frame", "length", (lua_Integer)plen, 0, UINT32_MAX);
+  lua_Integer length = sim_lua_opt_int_or(L, 1, "sim.frame", "length", (lua_Integer)plen, 0, UINT32_MAX);
   sb_sbrp_header_write(hdr, (uint8_t)type, (uint32_t)length, sid);
   luaL_addlstring(&b, (const char *)hdr, sizeof hdr);
   if (plen) luaL_addlstring(&b, (const char *)payload, plen);
@@ -516,14 +532,14 @@ static int l_world(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   static const char *const known[] = {"seed", "latency", "jitter", "epoch", "timeout", NULL};
   check_options(L, 1, "sim.world", known);
-  h->expect_timeout = opt_duration(L, 1, "sim.world", "timeout", h->expect_timeout);
+  h->expect_timeout = sim_lua_opt_dur_or(L, 1, "sim.world", "timeout", h->expect_timeout);
   sim_world_config cfg;
   sim_world_config_default(&cfg);
-  lua_Integer seed = opt_int(L, 1, "sim.world", "seed", (lua_Integer)SIM_DEFAULT_SEED, 0, LUA_MAXINTEGER);
+  lua_Integer seed = sim_lua_opt_int_or(L, 1, "sim.world", "seed", (lua_Integer)SIM_DEFAULT_SEED, 0, LUA_MAXINTEGER);
   cfg.seed = h->o->has_seed ? h->o->seed : (uint64_t)seed;
-  cfg.latency = opt_duration(L, 1, "sim.world", "latency", cfg.latency);
-  cfg.jitter = opt_duration(L, 1, "sim.world", "jitter", cfg.jitter);
-  cfg.epoch_s = opt_int(L, 1, "sim.world", "epoch", cfg.epoch_s, 0, INT64_C(4102444800));
+  cfg.latency = sim_lua_opt_dur_or(L, 1, "sim.world", "latency", cfg.latency);
+  cfg.jitter = sim_lua_opt_dur_or(L, 1, "sim.world", "jitter", cfg.jitter);
+  cfg.epoch_s = sim_lua_opt_int_or(L, 1, "sim.world", "epoch", cfg.epoch_s, 0, INT64_C(4102444800));
   h->w = sim_world_new(&cfg, h->o->trace);
   if (!h->w) luaL_error(L, "out of memory");
   if (h->o->keep_records) sim_trace_set_keep(&h->w->trace, h->o->keep_records);
@@ -634,11 +650,11 @@ static void backoff_opt(lua_State *L, int idx, const char *fname, sb_peer_retry_
   int t = lua_gettop(L);
   static const char *const known[] = {"initial", "max", "jitter", "attempts", NULL};
   check_options(L, t, "backoff", known);
-  p->initial_delay_ms = (double)opt_duration(L, t, "backoff", "initial", (sb_time_us)(p->initial_delay_ms * 1000)) / 1000.0;
-  p->max_delay_ms = (double)opt_duration(L, t, "backoff", "max", (sb_time_us)(p->max_delay_ms * 1000)) / 1000.0;
+  p->initial_delay_ms = (double)sim_lua_opt_dur_or(L, t, "backoff", "initial", (sb_time_us)(p->initial_delay_ms * 1000)) / 1000.0;
+  p->max_delay_ms = (double)sim_lua_opt_dur_or(L, t, "backoff", "max", (sb_time_us)(p->max_delay_ms * 1000)) / 1000.0;
   p->jitter = opt_number(L, t, "backoff", "jitter", p->jitter);
   if (p->jitter < 0 || p->jitter > 1) luaL_error(L, "backoff: jitter must be between 0 and 1");
-  p->max_attempts = (uint32_t)opt_int(L, t, "backoff", "attempts", p->max_attempts, 0, UINT32_MAX);
+  p->max_attempts = (uint32_t)sim_lua_opt_int_or(L, t, "backoff", "attempts", p->max_attempts, 0, UINT32_MAX);
   lua_pop(L, 1);
 }
 
@@ -661,19 +677,19 @@ static int l_world_relay(lua_State *L) {
   check_options(L, 2, f, known);
   sim_relay_opts o;
   sim_relay_opts_default(&o);
-  o.grace = opt_duration(L, 2, f, "grace", 0);
-  o.rate_limit = (uint32_t)opt_int(L, 2, f, "rate_limit", 0, 0, UINT32_MAX);
-  o.rate_window = opt_duration(L, 2, f, "rate_window", 0);
-  o.backpressure_bytes = (size_t)opt_int(L, 2, f, "backpressure", 0, 0, LUA_MAXINTEGER);
-  o.idle_timeout = opt_duration(L, 2, f, "idle_timeout", 0);
-  o.max_sessions = (uint32_t)opt_int(L, 2, f, "max_sessions", 0, 0, UINT32_MAX);
-  o.region = opt_string(L, 2, f, "region", NULL);
-  o.skew_s = (int)opt_int(L, 2, f, "skew", -1, -1, 30);
-  const char *ep = opt_string(L, 2, f, "endpoints", "one");
+  o.grace = sim_lua_opt_dur_or(L, 2, f, "grace", 0);
+  o.rate_limit = (uint32_t)sim_lua_opt_int_or(L, 2, f, "rate_limit", 0, 0, UINT32_MAX);
+  o.rate_window = sim_lua_opt_dur_or(L, 2, f, "rate_window", 0);
+  o.backpressure_bytes = (size_t)sim_lua_opt_int_or(L, 2, f, "backpressure", 0, 0, LUA_MAXINTEGER);
+  o.idle_timeout = sim_lua_opt_dur_or(L, 2, f, "idle_timeout", 0);
+  o.max_sessions = (uint32_t)sim_lua_opt_int_or(L, 2, f, "max_sessions", 0, 0, UINT32_MAX);
+  o.region = sim_lua_opt_str(L, 2, f, "region", NULL);
+  o.skew_s = (int)sim_lua_opt_int_or(L, 2, f, "skew", -1, -1, 30);
+  const char *ep = sim_lua_opt_str(L, 2, f, "endpoints", "one");
   if (strcmp(ep, "one") && strcmp(ep, "split"))
     luaL_error(L, "option 'endpoints' of %s is \"one\" or \"split\", not '%s'", f, ep);
   o.split_endpoints = !strcmp(ep, "split");
-  o.jwks_max_age = opt_duration(L, 2, f, "jwks_cache", 0);
+  o.jwks_max_age = sim_lua_opt_dur_or(L, 2, f, "jwks_cache", 0);
   sim_node *n = sim_world_add_relay(h->w, &o);
   if (!n) luaL_error(L, "%s", h->w->err);
   push_node(L, n);
@@ -691,18 +707,18 @@ static int l_world_daemon(lua_State *L) {
   check_options(L, 2, f, known);
   sim_daemon_opts o;
   sim_daemon_opts_default(&o);
-  o.name = opt_string(L, 2, f, "name", NULL);
-  o.id = opt_string(L, 2, f, "id", NULL);
-  o.resumable = opt_bool(L, 2, f, "resumable", false);
-  o.persist = opt_bool(L, 2, f, "persist", false);
-  o.connect = opt_bool(L, 2, f, "connect", true);
-  o.auto_reconnect = opt_bool(L, 2, f, "auto_reconnect", true);
+  o.name = sim_lua_opt_str(L, 2, f, "name", NULL);
+  o.id = sim_lua_opt_str(L, 2, f, "id", NULL);
+  o.resumable = sim_lua_opt_flag(L, 2, f, "resumable", false);
+  o.persist = sim_lua_opt_flag(L, 2, f, "persist", false);
+  o.connect = sim_lua_opt_flag(L, 2, f, "connect", true);
+  o.auto_reconnect = sim_lua_opt_flag(L, 2, f, "auto_reconnect", true);
   backoff_opt(L, 2, f, &o.backoff);
-  o.grace = opt_duration(L, 2, f, "grace", 0);
-  o.accept_delay = opt_duration(L, 2, f, "accept_delay", 0);
-  o.handshake_timeout = opt_duration(L, 2, f, "handshake_timeout", 0);
-  o.ping_interval = opt_duration(L, 2, f, "ping_interval", 0);
-  o.replay_window = (uint32_t)opt_int(L, 2, f, "replay_window", 0, 0, SB_CONFIG_REPLAY_MAX_WINDOW);
+  o.grace = sim_lua_opt_dur_or(L, 2, f, "grace", 0);
+  o.accept_delay = sim_lua_opt_dur_or(L, 2, f, "accept_delay", 0);
+  o.handshake_timeout = sim_lua_opt_dur_or(L, 2, f, "handshake_timeout", 0);
+  o.ping_interval = sim_lua_opt_dur_or(L, 2, f, "ping_interval", 0);
+  o.replay_window = (uint32_t)sim_lua_opt_int_or(L, 2, f, "replay_window", 0, 0, SB_CONFIG_REPLAY_MAX_WINDOW);
   sim_node *n = sim_world_add_daemon(h->w, &o);
   if (!n) luaL_error(L, "%s", h->w->err);
   check_internal(L, h);
@@ -727,7 +743,7 @@ static int l_world_client(lua_State *L) {
   check_options(L, 2, f, known);
   sim_client_opts o;
   sim_client_opts_default(&o);
-  o.name = opt_string(L, 2, f, "name", NULL);
+  o.name = sim_lua_opt_str(L, 2, f, "name", NULL);
   int t = field(L, 2, "daemon");
   if (t == LUA_TNIL) {
     sim_node *only = NULL;
@@ -748,7 +764,7 @@ static int l_world_client(lua_State *L) {
     luaL_error(L, "option 'daemon' of world:client must be a daemon or a daemon ID (got %s)",
                luaL_typename(L, -1));
   }
-  const char *trust = opt_string(L, 2, f, "trust", "auto");
+  const char *trust = sim_lua_opt_str(L, 2, f, "trust", "auto");
   if (!strcmp(trust, "auto"))
     o.trust = SB_SBRP_TRUST_AUTO;
   else if (!strcmp(trust, "prompt"))
@@ -757,20 +773,20 @@ static int l_world_client(lua_State *L) {
     o.trust = SB_SBRP_TRUST_PINNED_ONLY;
   else
     luaL_error(L, "world:client: trust is \"auto\", \"prompt\" or \"pinned-only\", not '%s'", trust);
-  o.accept_first = opt_bool(L, 2, f, "accept_first", true);
-  o.accept_change = opt_bool(L, 2, f, "accept_change", false);
-  const char *pin = opt_string(L, 2, f, "pin", NULL);
+  o.accept_first = sim_lua_opt_flag(L, 2, f, "accept_first", true);
+  o.accept_change = sim_lua_opt_flag(L, 2, f, "accept_change", false);
+  const char *pin = sim_lua_opt_str(L, 2, f, "pin", NULL);
   if (pin && !strcmp(pin, "daemon"))
     o.pin = SIM_PIN_DAEMON;
   else if (pin && !strcmp(pin, "wrong"))
     o.pin = SIM_PIN_WRONG;
   else if (pin)
     luaL_error(L, "world:client: pin is \"daemon\" (its real key) or \"wrong\" (another key), not '%s'", pin);
-  o.auto_reconnect = opt_bool(L, 2, f, "auto_reconnect", true);
+  o.auto_reconnect = sim_lua_opt_flag(L, 2, f, "auto_reconnect", true);
   backoff_opt(L, 2, f, &o.backoff);
-  o.handshake_timeout = opt_duration(L, 2, f, "handshake_timeout", 0);
-  o.replay_window = (uint32_t)opt_int(L, 2, f, "replay_window", 0, 0, SB_CONFIG_REPLAY_MAX_WINDOW);
-  o.strict_direction = opt_bool(L, 2, f, "strict_direction", false);
+  o.handshake_timeout = sim_lua_opt_dur_or(L, 2, f, "handshake_timeout", 0);
+  o.replay_window = (uint32_t)sim_lua_opt_int_or(L, 2, f, "replay_window", 0, 0, SB_CONFIG_REPLAY_MAX_WINDOW);
+  o.strict_direction = sim_lua_opt_flag(L, 2, f, "strict_direction", false);
   sim_node *n = sim_world_add_client(h->w, &o);
   lua_pop(L, 1); /* the daemon option */
   if (!n) luaL_error(L, "%s", h->w->err);
@@ -812,7 +828,7 @@ static int l_world_partition(lua_State *L) {
     luaL_checktype(L, 3, LUA_TTABLE);
     static const char *const known[] = {"drop", NULL};
     check_options(L, 3, "world:partition", known);
-    drop = opt_bool(L, 3, "world:partition", "drop", false);
+    drop = sim_lua_opt_flag(L, 3, "world:partition", "drop", false);
   }
   if (sim_node_partition(n, drop) != 0) luaL_error(L, "%s", h->w->err);
   check_internal(L, h);
@@ -827,7 +843,7 @@ static int l_world_rotate_key(lua_State *L) {
     luaL_checktype(L, 2, LUA_TTABLE);
     static const char *const known[] = {"retire_old", NULL};
     check_options(L, 2, "world:rotate_key", known);
-    retire = opt_bool(L, 2, "world:rotate_key", "retire_old", false);
+    retire = sim_lua_opt_flag(L, 2, "world:rotate_key", "retire_old", false);
   }
   return push_result(L, h, sim_world_rotate_key(h->w, retire));
 }
@@ -870,8 +886,8 @@ static sim_token_opts token_opts(lua_State *L, int idx, const char *fname) {
   luaL_checktype(L, idx, LUA_TTABLE);
   static const char *const known[] = {"token", "sid", "bearer", NULL};
   check_options(L, idx, fname, known);
-  t.fault = opt_string(L, idx, fname, "token", NULL);
-  t.bearer = opt_bool(L, idx, fname, "bearer", false);
+  t.fault = sim_lua_opt_str(L, idx, fname, "token", NULL);
+  t.bearer = sim_lua_opt_flag(L, idx, fname, "bearer", false);
   if (t.fault && !sim_control_fault(t.fault)) {
     luaL_Buffer b;
     luaL_buffinit(L, &b);
@@ -1013,7 +1029,7 @@ static int l_node_forge_data(lua_State *L) {
   if (field(L, at, "seq") == LUA_TNIL) return luaL_error(L, "forge_data: 'seq' is required");
   uint64_t seq = seq_at(L, -1, "option 'seq' of forge_data");
   lua_pop(L, 1);
-  lua_Integer dir = opt_int(L, at, "forge_data", "direction", n->kind == SIM_CLIENT ? 1 : 2, 0, 0xffffffff);
+  lua_Integer dir = sim_lua_opt_int_or(L, at, "forge_data", "direction", n->kind == SIM_CLIENT ? 1 : 2, 0, 0xffffffff);
   size_t len = 0;
   const char *data = "";
   if (field(L, at, "data") != LUA_TNIL) data = luaL_checklstring(L, -1, &len);
@@ -1078,8 +1094,8 @@ static int l_node_corrupt_disk(lua_State *L) {
     check_options(L, 2, "corrupt_disk", known);
     if (field(L, 2, "session") != LUA_TNIL) sid = sid_at(L, -1, "corrupt_disk's session");
     lua_pop(L, 1);
-    offset = opt_int(L, 2, "corrupt_disk", "offset", 0, -65536, 65536);
-    mask = (uint8_t)opt_int(L, 2, "corrupt_disk", "mask", 1, 1, 255);
+    offset = sim_lua_opt_int_or(L, 2, "corrupt_disk", "offset", 0, -65536, 65536);
+    mask = (uint8_t)sim_lua_opt_int_or(L, 2, "corrupt_disk", "mask", 1, 1, 255);
   }
   lua_pushinteger(L, (lua_Integer)sim_daemon_corrupt_disk(n, sid, offset, mask));
   return 1;
@@ -1185,13 +1201,13 @@ static void rule_opts(lua_State *L, int idx, const char *fname, const char *cons
     r->match.sid = sid_at(L, -1, "option 'sid'");
   }
   lua_pop(L, 1);
-  r->skip = (uint32_t)opt_int(L, idx, fname, "skip", 0, 0, UINT32_MAX);
+  r->skip = (uint32_t)sim_lua_opt_int_or(L, idx, fname, "skip", 0, 0, UINT32_MAX);
   if (field(L, idx, "count") != LUA_TNIL && lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "all")) {
     r->count = 0;
     lua_pop(L, 1);
   } else {
     lua_pop(L, 1);
-    r->count = (uint32_t)opt_int(L, idx, fname, "count", 1, 1, UINT32_MAX);
+    r->count = (uint32_t)sim_lua_opt_int_or(L, idx, fname, "count", 1, 1, UINT32_MAX);
   }
 }
 
@@ -1206,11 +1222,11 @@ static int add_rule(lua_State *L, sim_wire_action a, const char *fname, const ch
   }
   rule_opts(L, idx, fname, known, &r);
   if (a == SIM_WIRE_CORRUPT && !lua_isnoneornil(L, idx)) {
-    r.offset = opt_int(L, idx, fname, "offset", 0, -65549, 65549);
-    r.mask = (uint8_t)opt_int(L, idx, fname, "mask", 1, 1, 255);
+    r.offset = sim_lua_opt_int_or(L, idx, fname, "offset", 0, -65549, 65549);
+    r.mask = (uint8_t)sim_lua_opt_int_or(L, idx, fname, "mask", 1, 1, 255);
   }
   if (a == SIM_WIRE_DUPLICATE && !lua_isnoneornil(L, idx))
-    r.copies = (uint32_t)opt_int(L, idx, fname, "copies", 1, 1, 1000);
+    r.copies = (uint32_t)sim_lua_opt_int_or(L, idx, fname, "copies", 1, 1, 1000);
   sim_wire_add(n, u->dir, &r);
   lua_settop(L, 1);
   return 1; /* the wire, for chaining */
@@ -1255,7 +1271,7 @@ static int l_wire_replay(lua_State *L) {
       m.sid = sid_at(L, -1, "option 'sid'");
     }
     lua_pop(L, 1);
-    nth = opt_int(L, 2, "wire:replay", "nth", -1, -1000000, 1000000);
+    nth = sim_lua_opt_int_or(L, 2, "wire:replay", "nth", -1, -1000000, 1000000);
     if (nth == 0) luaL_error(L, "wire:replay: nth counts from 1 (or from -1, the latest)");
   }
   int rc = sim_wire_replay(n, u->dir, &m, nth);
@@ -1276,7 +1292,7 @@ static int l_wire_seen(lua_State *L) {
     check_options(L, 2, "wire:seen", known);
     if (field(L, 2, "type") != LUA_TNIL) type = type_code(L, -1, "wire:seen");
     lua_pop(L, 1);
-    nth = opt_int(L, 2, "wire:seen", "nth", -1, -1000000, 1000000);
+    nth = sim_lua_opt_int_or(L, 2, "wire:seen", "nth", -1, -1000000, 1000000);
   }
   sim_wire_match m = {.type = type};
   const uint8_t *bytes = NULL;
@@ -1544,7 +1560,7 @@ static void pass_expect(lua_State *L, host *h, const char *what) {
 /* Options every waiting expectation takes: timeout (and during for the negative ones). */
 static sb_time_us timeout_opt(lua_State *L, host *h, int idx, const char *fname, const char *key) {
   if (lua_isnoneornil(L, idx) || !lua_istable(L, idx)) return h->expect_timeout;
-  return opt_duration(L, idx, fname, key, h->expect_timeout);
+  return sim_lua_opt_dur_or(L, idx, fname, key, h->expect_timeout);
 }
 
 /* Push the matched record as a table (t, node, and the kind's fields). */
@@ -1753,16 +1769,16 @@ static void match_options(lua_State *L, int idx, const char *fname, const char *
     }
     lua_pop(L, 1);
   }
-  const char *ctrl = opt_string(L, idx, fname, "control", NULL);
+  const char *ctrl = sim_lua_opt_str(L, idx, fname, "control", NULL);
   if (ctrl) m->control = ctrl;
   if (m->control && !sb_sbrp_control_by_name(m->control))
     luaL_error(L, "%s: unknown control code '%s'", fname, m->control);
-  m->signal = opt_string(L, idx, fname, "signal", NULL);
-  m->reason = opt_string(L, idx, fname, "reason", NULL);
-  m->machine = opt_string(L, idx, fname, "machine", NULL);
-  m->event = opt_string(L, idx, fname, "event", NULL);
-  m->err = opt_string(L, idx, fname, "err", NULL);
-  m->text = opt_string(L, idx, fname, "text", NULL);
+  m->signal = sim_lua_opt_str(L, idx, fname, "signal", NULL);
+  m->reason = sim_lua_opt_str(L, idx, fname, "reason", NULL);
+  m->machine = sim_lua_opt_str(L, idx, fname, "machine", NULL);
+  m->event = sim_lua_opt_str(L, idx, fname, "event", NULL);
+  m->err = sim_lua_opt_str(L, idx, fname, "err", NULL);
+  m->text = sim_lua_opt_str(L, idx, fname, "text", NULL);
   if (field(L, idx, "seq") != LUA_TNIL) {
     m->has_seq = true;
     m->seq = seq_at(L, -1, "option 'seq'");

@@ -92,6 +92,18 @@ sim_node *sim_lua_node(lua_State *L, int idx);
 void sim_lua_push_node(lua_State *L, sim_node *n);
 /* Refuse unknown keys of option table `idx` (NULL-ended `known`). */
 void sim_lua_check_options(lua_State *L, int idx, const char *fname, const char *const *known);
+/* Options of table `idx` for function `fname`. An absent (nil) option gives
+ * `def` (the _or forms) or false with *out untouched; a wrong type or a value
+ * out of [min, max] is a broken script naming the option. A flag is 1, 0 or
+ * `def`; a string stays valid while the option table lives. */
+const char *sim_lua_opt_str(lua_State *L, int idx, const char *fname, const char *key, const char *def);
+int sim_lua_opt_flag(lua_State *L, int idx, const char *fname, const char *key, int def);
+bool sim_lua_opt_int(lua_State *L, int idx, const char *fname, const char *key, lua_Integer min,
+                     lua_Integer max, lua_Integer *out);
+lua_Integer sim_lua_opt_int_or(lua_State *L, int idx, const char *fname, const char *key, lua_Integer def,
+                               lua_Integer min, lua_Integer max);
+bool sim_lua_opt_dur(lua_State *L, int idx, const char *fname, const char *key, sb_time_us *out);
+sb_time_us sim_lua_opt_dur_or(lua_State *L, int idx, const char *fname, const char *key, sb_time_us def);
 /* A duration string at `idx` ("250ms"); `what` names it in messages. */
 sb_time_us sim_lua_duration(lua_State *L, int idx, const char *what);
 /* An action's result: true, or false, the error's name and text; stops on an internal error. */

@@ -201,60 +201,6 @@ static int l_array(lua_State *L) {
   return 1;
 }
 
-/* ---- option readers ------------------------------------------------------------------------- */
-
-static const char *opt_str(lua_State *L, int idx, const char *fname, const char *key) {
-  int t = lua_getfield(L, idx, key);
-  const char *s = NULL;
-  if (t == LUA_TSTRING)
-    s = lua_tostring(L, -1);
-  else if (t != LUA_TNIL)
-    luaL_error(L, "option '%s' of %s must be a string (got %s)", key, fname, luaL_typename(L, -1));
-  lua_pop(L, 1);
-  return s;
-}
-
-static int opt_flag(lua_State *L, int idx, const char *fname, const char *key) {
-  int t = lua_getfield(L, idx, key);
-  int v = -1;
-  if (t == LUA_TBOOLEAN)
-    v = lua_toboolean(L, -1);
-  else if (t != LUA_TNIL)
-    luaL_error(L, "option '%s' of %s must be true or false (got %s)", key, fname, luaL_typename(L, -1));
-  lua_pop(L, 1);
-  return v;
-}
-
-static bool opt_int(lua_State *L, int idx, const char *fname, const char *key, lua_Integer min,
-                    lua_Integer max, lua_Integer *out) {
-  int t = lua_getfield(L, idx, key);
-  if (t == LUA_TNIL) {
-    lua_pop(L, 1);
-    return false;
-  }
-  int ok = 0;
-  lua_Integer v = lua_tointegerx(L, -1, &ok);
-  if (!ok) luaL_error(L, "option '%s' of %s must be an integer (got %s)", key, fname, luaL_typename(L, -1));
-  if (v < min || v > max)
-    luaL_error(L, "option '%s' of %s must be between %I and %I (got %I)", key, fname, (LUAI_UACINT)min,
-               (LUAI_UACINT)max, (LUAI_UACINT)v);
-  lua_pop(L, 1);
-  *out = v;
-  return true;
-}
-
-static bool opt_dur(lua_State *L, int idx, const char *fname, const char *key, sb_time_us *out) {
-  if (lua_getfield(L, idx, key) == LUA_TNIL) {
-    lua_pop(L, 1);
-    return false;
-  }
-  char what[96];
-  snprintf(what, sizeof what, "option '%s' of %s", key, fname);
-  *out = sim_lua_duration(L, -1, what);
-  lua_pop(L, 1);
-  return true;
-}
-
 /* ---- peers as Lua values --------------------------------------------------------------------- */
 
 typedef struct lacc {
@@ -318,7 +264,7 @@ static void retry_opt(lua_State *L, int idx, const char *fname, sb_peer_retry_po
   } else if (t == LUA_TTABLE) {
     static const char *const known[] = {"preset", "mode", "initial", "max", "jitter", "attempts", NULL};
     sim_lua_check_options(L, r, "retry", known);
-    preset = opt_str(L, r, "retry", "preset");
+    preset = sim_lua_opt_str(L, r, "retry", "preset", NULL);
   } else {
     luaL_error(L, "option 'retry' of %s is a table or a preset name (got %s)", fname, luaL_typename(L, r));
   }
@@ -334,7 +280,7 @@ static void retry_opt(lua_State *L, int idx, const char *fname, sb_peer_retry_po
       luaL_error(L, "retry: preset is \"upstream\", \"sidecar\" or \"on-error\", not '%s'", preset);
   }
   if (t == LUA_TTABLE) {
-    const char *mode = opt_str(L, r, "retry", "mode");
+    const char *mode = sim_lua_opt_str(L, r, "retry", "mode", NULL);
     if (mode && !strcmp(mode, "on-error"))
       p->mode = SB_PEER_RETRY_ON_ERROR;
     else if (mode && !strcmp(mode, "never"))
@@ -342,8 +288,8 @@ static void retry_opt(lua_State *L, int idx, const char *fname, sb_peer_retry_po
     else if (mode)
       luaL_error(L, "retry: mode is \"on-error\" or \"never\", not '%s'", mode);
     sb_time_us d;
-    if (opt_dur(L, r, "retry", "initial", &d)) p->initial_delay_ms = (double)d / 1000.0;
-    if (opt_dur(L, r, "retry", "max", &d)) p->max_delay_ms = (double)d / 1000.0;
+    if (sim_lua_opt_dur(L, r, "retry", "initial", &d)) p->initial_delay_ms = (double)d / 1000.0;
+    if (sim_lua_opt_dur(L, r, "retry", "max", &d)) p->max_delay_ms = (double)d / 1000.0;
     if (lua_getfield(L, r, "jitter") != LUA_TNIL) {
       if (!lua_isnumber(L, -1)) luaL_error(L, "option 'jitter' of retry must be a number");
       p->jitter = lua_tonumber(L, -1);
@@ -351,7 +297,7 @@ static void retry_opt(lua_State *L, int idx, const char *fname, sb_peer_retry_po
     }
     lua_pop(L, 1);
     lua_Integer a;
-    if (opt_int(L, r, "retry", "attempts", 0, UINT32_MAX, &a)) p->max_attempts = (uint32_t)a;
+    if (sim_lua_opt_int(L, r, "retry", "attempts", 0, UINT32_MAX, &a)) p->max_attempts = (uint32_t)a;
   }
   lua_pop(L, 1);
 }
@@ -416,10 +362,10 @@ static int add_peer(lua_State *L, bool server) {
   sim_peer_opts o;
   sim_peer_opts_default(&o);
   o.server = server;
-  o.name = opt_str(L, 2, f, "name");
-  o.peer_id = opt_str(L, 2, f, "peer_id");
-  o.random_peer_id = opt_flag(L, 2, f, "random_peer_id") == 1;
-  int flag = opt_flag(L, 2, f, "raw");
+  o.name = sim_lua_opt_str(L, 2, f, "name", NULL);
+  o.peer_id = sim_lua_opt_str(L, 2, f, "peer_id", NULL);
+  o.random_peer_id = sim_lua_opt_flag(L, 2, f, "random_peer_id", -1) == 1;
+  int flag = sim_lua_opt_flag(L, 2, f, "raw", -1);
   o.raw = flag == 1;
   if (lua_getfield(L, 2, "via") != LUA_TNIL) o.via = sim_lua_node(L, -1);
   lua_pop(L, 1);
@@ -430,29 +376,29 @@ static int add_peer(lua_State *L, bool server) {
     if (o.via && o.target) luaL_error(L, "%s: via (SBRP) and server (plain) exclude each other", f);
   }
   sb_time_us d;
-  if (opt_dur(L, 2, f, "handshake_timeout", &d)) o.cfg.negotiator.handshake_timeout = d;
-  if (opt_dur(L, 2, f, "timeout", &d)) o.cfg.default_timeout = d;
+  if (sim_lua_opt_dur(L, 2, f, "handshake_timeout", &d)) o.cfg.negotiator.handshake_timeout = d;
+  if (sim_lua_opt_dur(L, 2, f, "timeout", &d)) o.cfg.default_timeout = d;
   lua_Integer v;
-  if (opt_int(L, 2, f, "buffer", 0, INT64_MAX, &v)) o.cfg.disconnect_buffer_limit = (uint64_t)v;
-  if (opt_int(L, 2, f, "max_events", 0, SB_PEER_MAX_BUFFERED_EVENTS, &v)) o.cfg.max_buffered_events = (uint32_t)v;
-  const char *od = opt_str(L, 2, f, "on_disconnect");
+  if (sim_lua_opt_int(L, 2, f, "buffer", 0, INT64_MAX, &v)) o.cfg.disconnect_buffer_limit = (uint64_t)v;
+  if (sim_lua_opt_int(L, 2, f, "max_events", 0, SB_PEER_MAX_BUFFERED_EVENTS, &v)) o.cfg.max_buffered_events = (uint32_t)v;
+  const char *od = sim_lua_opt_str(L, 2, f, "on_disconnect", NULL);
   if (od && !strcmp(od, "pause"))
     o.cfg.on_disconnect = SB_PEER_ON_DISCONNECT_PAUSE;
   else if (od && strcmp(od, "fail"))
     luaL_error(L, "%s: on_disconnect is \"fail\" or \"pause\", not '%s'", f, od);
   retry_opt(L, 2, f, &o.cfg.retry);
-  if ((flag = opt_flag(L, 2, f, "close_frames")) >= 0) o.cfg.send_close_frame = flag;
-  if (opt_flag(L, 2, f, "upstream_silent_failure") == 1) o.cfg.negotiator.upstream_silent_failure = true;
-  if (opt_flag(L, 2, f, "upstream_ignore_control") == 1) o.cfg.negotiator.upstream_ignore_control = true;
-  if (opt_flag(L, 2, f, "upstream_try_call") == 1) o.cfg.upstream_try_call = true;
-  if (opt_flag(L, 2, f, "upstream_silent_envelopes") == 1) o.cfg.upstream_silent_envelopes = true;
-  if (opt_flag(L, 2, f, "guide_queued_timeouts") == 1) o.cfg.guide_queued_timeouts = true;
-  bool connect = opt_flag(L, 2, f, "connect") == 1;
+  if ((flag = sim_lua_opt_flag(L, 2, f, "close_frames", -1)) >= 0) o.cfg.send_close_frame = flag;
+  if (sim_lua_opt_flag(L, 2, f, "upstream_silent_failure", -1) == 1) o.cfg.negotiator.upstream_silent_failure = true;
+  if (sim_lua_opt_flag(L, 2, f, "upstream_ignore_control", -1) == 1) o.cfg.negotiator.upstream_ignore_control = true;
+  if (sim_lua_opt_flag(L, 2, f, "upstream_try_call", -1) == 1) o.cfg.upstream_try_call = true;
+  if (sim_lua_opt_flag(L, 2, f, "upstream_silent_envelopes", -1) == 1) o.cfg.upstream_silent_envelopes = true;
+  if (sim_lua_opt_flag(L, 2, f, "guide_queued_timeouts", -1) == 1) o.cfg.guide_queued_timeouts = true;
+  bool connect = sim_lua_opt_flag(L, 2, f, "connect", -1) == 1;
   sim_router_opts ro;
   bool router = server && sim_lua_router_options(L, 2, f, &ro);
   if (server) {
-    if (opt_int(L, 2, f, "max_message", 1, UINT32_MAX, &v)) o.max_message = (uint32_t)v;
-    opt_dur(L, 2, f, "idle_timeout", &o.idle_timeout);
+    if (sim_lua_opt_int(L, 2, f, "max_message", 1, UINT32_MAX, &v)) o.max_message = (uint32_t)v;
+    sim_lua_opt_dur(L, 2, f, "idle_timeout", &o.idle_timeout);
     if ((o.max_message || o.idle_timeout) && o.via)
       luaL_error(L, "%s: max_message and idle_timeout are for plain servers", f);
   }
@@ -505,9 +451,9 @@ static int l_call_common(lua_State *L, bool try_call) {
     luaL_checktype(L, 4, LUA_TTABLE);
     static const char *const known[] = {"timeout", "tag", "aborted", NULL};
     sim_lua_check_options(L, 4, fname, known);
-    o.has_timeout = opt_dur(L, 4, fname, "timeout", &o.timeout);
-    o.aborted = opt_flag(L, 4, fname, "aborted") == 1;
-    t = opt_str(L, 4, fname, "tag");
+    o.has_timeout = sim_lua_opt_dur(L, 4, fname, "timeout", &o.timeout);
+    o.aborted = sim_lua_opt_flag(L, 4, fname, "aborted", -1) == 1;
+    t = sim_lua_opt_str(L, 4, fname, "tag", NULL);
   }
   if (!t) {
     for (unsigned k = 1;; k++) {
@@ -540,18 +486,18 @@ static void spec_from(lua_State *L, int idx, const char *fname, sim_handler_spec
   sim_lua_check_options(L, idx, fname, known);
   lua_getfield(L, idx, "result");
   cJSON *r = to_json(L, -1, "handler result");
-  const char *err = opt_str(L, idx, fname, "error");
+  const char *err = sim_lua_opt_str(L, idx, fname, "error", NULL);
   lua_getfield(L, idx, "data");
   cJSON *data = to_json(L, -1, "handler error data");
-  if (opt_flag(L, idx, fname, "defer") == 1)
+  if (sim_lua_opt_flag(L, idx, fname, "defer", -1) == 1)
     s->kind = SIM_HANDLER_DEFER;
   else if (err)
     s->kind = SIM_HANDLER_ERROR;
-  else if (opt_flag(L, idx, fname, "echo") == 1)
+  else if (sim_lua_opt_flag(L, idx, fname, "echo", -1) == 1)
     s->kind = SIM_HANDLER_ECHO;
   lua_Integer code = 0;
-  if (opt_int(L, idx, fname, "code", INT32_MIN, INT32_MAX, &code)) s->code = (double)code;
-  opt_dur(L, idx, fname, "delay", &s->delay);
+  if (sim_lua_opt_int(L, idx, fname, "code", INT32_MIN, INT32_MAX, &code)) s->code = (double)code;
+  sim_lua_opt_dur(L, idx, fname, "delay", &s->delay);
   s->result = r ? cJSON_Duplicate(r, true) : NULL;
   s->data = data ? cJSON_Duplicate(data, true) : NULL;
   s->message = err ? strdup(err) : NULL;
@@ -601,7 +547,7 @@ static int subscribe(lua_State *L, bool pattern) {
     luaL_checktype(L, 3, LUA_TTABLE);
     static const char *const known[] = {"throws", NULL};
     sim_lua_check_options(L, 3, fname, known);
-    throws = opt_flag(L, 3, fname, "throws") == 1;
+    throws = sim_lua_opt_flag(L, 3, fname, "throws", -1) == 1;
   }
   uint32_t id = 0;
   int rc = sim_peer_on(t.n, name, pattern, throws, &id);
@@ -637,7 +583,7 @@ static int l_when_ready(lua_State *L) {
     luaL_checktype(L, 3, LUA_TTABLE);
     static const char *const known[] = {"aborted", NULL};
     sim_lua_check_options(L, 3, "when_ready", known);
-    aborted = opt_flag(L, 3, "when_ready", "aborted") == 1;
+    aborted = sim_lua_opt_flag(L, 3, "when_ready", "aborted", -1) == 1;
   }
   return result(L, sim_peer_when_ready(i, (uint64_t)tag, aborted));
 }
@@ -826,15 +772,15 @@ static int l_sbp(lua_State *L) {
   lua_pop(L, 1);
   uint8_t id[16];
   for (int k = 0; k < 16; k++) id[k] = (uint8_t)k;
-  const char *idhex = opt_str(L, 1, "sim.sbp", "id");
+  const char *idhex = sim_lua_opt_str(L, 1, "sim.sbp", "id", NULL);
   if (idhex) {
     size_t got = 0;
     if (strlen(idhex) != 32 || sb_hex_decode(idhex, 32, id, sizeof id, &got) != 0)
       return luaL_error(L, "sim.sbp: id is 32 hex digits");
   }
   lua_Integer flags = 0, ts = 0;
-  bool has_ts = opt_int(L, 1, "sim.sbp", "timestamp", INT64_MIN, INT64_MAX, &ts);
-  if (!opt_int(L, 1, "sim.sbp", "flags", 0, 255, &flags)) flags = has_ts ? 1 : 0;
+  bool has_ts = sim_lua_opt_int(L, 1, "sim.sbp", "timestamp", INT64_MIN, INT64_MAX, &ts);
+  if (!sim_lua_opt_int(L, 1, "sim.sbp", "flags", 0, 255, &flags)) flags = has_ts ? 1 : 0;
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   char hdr[2] = {(char)kind, (char)flags};
@@ -885,7 +831,7 @@ static int l_sbp(lua_State *L) {
     }
     case 2: {
       uint8_t ack[16] = {0};
-      const char *ah = opt_str(L, 1, "sim.sbp", "ack");
+      const char *ah = sim_lua_opt_str(L, 1, "sim.sbp", "ack", NULL);
       size_t got = 0;
       if (ah && (strlen(ah) != 32 || sb_hex_decode(ah, 32, ack, sizeof ack, &got) != 0))
         return luaL_error(L, "sim.sbp: ack is 32 hex digits");
@@ -895,10 +841,10 @@ static int l_sbp(lua_State *L) {
     }
     case 3: {
       lua_Integer code = 0;
-      opt_int(L, 1, "sim.sbp", "code", 0, 65535, &code);
+      sim_lua_opt_int(L, 1, "sim.sbp", "code", 0, 65535, &code);
       char c[2] = {(char)(code & 0xff), (char)(code >> 8)};
       luaL_addlstring(&b, c, 2);
-      const char *msg = opt_str(L, 1, "sim.sbp", "message");
+      const char *msg = sim_lua_opt_str(L, 1, "sim.sbp", "message", NULL);
       add_u32le(&b, (uint32_t)(msg ? strlen(msg) : 0));
       if (msg) luaL_addstring(&b, msg);
       if (data) luaL_addlstring(&b, data, dlen);
@@ -1092,13 +1038,13 @@ static int expect_rpc_common(lua_State *L, bool negative) {
     static const char *const known[] = {"result", "ok", "err", "wire", "message", "data", "elapsed", "within",
                                         "reconnected", "try_ok", "timeout", "during", NULL};
     sim_lua_check_options(L, 3, fname, known);
-    int f = opt_flag(L, 3, fname, "ok");
+    int f = sim_lua_opt_flag(L, 3, fname, "ok", -1);
     m.has_ok = f >= 0;
     m.want_ok = f == 1;
-    m.err = opt_str(L, 3, fname, "err");
-    m.message = opt_str(L, 3, fname, "message");
-    m.reconnected = opt_flag(L, 3, fname, "reconnected");
-    m.try_ok = opt_flag(L, 3, fname, "try_ok");
+    m.err = sim_lua_opt_str(L, 3, fname, "err", NULL);
+    m.message = sim_lua_opt_str(L, 3, fname, "message", NULL);
+    m.reconnected = sim_lua_opt_flag(L, 3, fname, "reconnected", -1);
+    m.try_ok = sim_lua_opt_flag(L, 3, fname, "try_ok", -1);
     if (lua_getfield(L, 3, "wire") != LUA_TNIL) {
       m.has_wire = true;
       m.wire = luaL_checknumber(L, -1);
@@ -1110,8 +1056,8 @@ static int expect_rpc_common(lua_State *L, bool negative) {
     lua_getfield(L, 3, "data");
     m.has_data = !lua_isnil(L, -1);
     m.data = to_json(L, -1, "expect.rpc's data");
-    m.has_elapsed = opt_dur(L, 3, fname, "elapsed", &m.elapsed);
-    m.has_within = opt_dur(L, 3, fname, "within", &m.within);
+    m.has_elapsed = sim_lua_opt_dur(L, 3, fname, "elapsed", &m.elapsed);
+    m.has_within = sim_lua_opt_dur(L, 3, fname, "within", &m.within);
   }
   const char *what = sim_lua_describe(L, negative ? "no_rpc" : "rpc", 3);
   sb_time_us timeout = sim_lua_timeout(L, 3, fname, negative ? "during" : "timeout");
@@ -1191,11 +1137,11 @@ static int expect_event_common(lua_State *L, bool negative) {
     static const char *const known[] = {"data", "sub", "pattern", "timeout", "during", NULL};
     sim_lua_check_options(L, 3, fname, known);
     lua_Integer sub;
-    if (opt_int(L, 3, fname, "sub", 1, UINT32_MAX, &sub)) {
+    if (sim_lua_opt_int(L, 3, fname, "sub", 1, UINT32_MAX, &sub)) {
       snprintf(tag, sizeof tag, "%u", (unsigned)sub);
       m.tag = tag;
     }
-    m.text = opt_str(L, 3, fname, "pattern");
+    m.text = sim_lua_opt_str(L, 3, fname, "pattern", NULL);
     lua_getfield(L, 3, "data");
     m.has_value = !lua_isnil(L, -1);
     m.value = to_json(L, -1, "expect.event's data");
@@ -1242,11 +1188,11 @@ static int l_expect_settled(lua_State *L) {
     luaL_checktype(L, 3, LUA_TTABLE);
     static const char *const known[] = {"status", "err", "tag", "ok", "timeout", NULL};
     sim_lua_check_options(L, 3, "expect.settled", known);
-    m.text = opt_str(L, 3, "expect.settled", "status");
-    m.err = opt_str(L, 3, "expect.settled", "err");
-    if (opt_flag(L, 3, "expect.settled", "ok") == 1) m.text = "ok";
+    m.text = sim_lua_opt_str(L, 3, "expect.settled", "status", NULL);
+    m.err = sim_lua_opt_str(L, 3, "expect.settled", "err", NULL);
+    if (sim_lua_opt_flag(L, 3, "expect.settled", "ok", -1) == 1) m.text = "ok";
     lua_Integer t;
-    if (opt_int(L, 3, "expect.settled", "tag", INT64_MIN, INT64_MAX, &t)) {
+    if (sim_lua_opt_int(L, 3, "expect.settled", "tag", INT64_MIN, INT64_MAX, &t)) {
       snprintf(tag, sizeof tag, "%llu", (unsigned long long)t);
       m.tag = tag;
     }
@@ -1264,8 +1210,8 @@ static int expect_unhandled_common(lua_State *L, bool negative) {
     luaL_checktype(L, 2, LUA_TTABLE);
     static const char *const known[] = {"err", "text", "timeout", "during", NULL};
     sim_lua_check_options(L, 2, fname, known);
-    m.err = opt_str(L, 2, fname, "err");
-    m.text_sub = opt_str(L, 2, fname, "text");
+    m.err = sim_lua_opt_str(L, 2, fname, "err", NULL);
+    m.text_sub = sim_lua_opt_str(L, 2, fname, "text", NULL);
   }
   return rec_expect(L, &m, 2, fname, negative ? "no_unhandled" : "unhandled", 2, negative);
 }
@@ -1283,7 +1229,7 @@ static int l_expect_retry(lua_State *L) {
     static const char *const known[] = {"attempt", "timeout", NULL};
     sim_lua_check_options(L, 2, "expect.retry", known);
     lua_Integer a;
-    if (opt_int(L, 2, "expect.retry", "attempt", 1, UINT32_MAX, &a)) {
+    if (sim_lua_opt_int(L, 2, "expect.retry", "attempt", 1, UINT32_MAX, &a)) {
       m.has_num_field = true;
       m.num_key = "attempt";
       m.num = (double)a;
@@ -1389,9 +1335,9 @@ static int l_expect_peer_state(lua_State *L) {
     luaL_checktype(L, 3, LUA_TTABLE);
     static const char *const known[] = {"ready", "connected", "reconnecting", "timeout", NULL};
     sim_lua_check_options(L, 3, "expect.peer_state", known);
-    ready = opt_flag(L, 3, "expect.peer_state", "ready");
-    connected = opt_flag(L, 3, "expect.peer_state", "connected");
-    reconnecting = opt_flag(L, 3, "expect.peer_state", "reconnecting");
+    ready = sim_lua_opt_flag(L, 3, "expect.peer_state", "ready", -1);
+    connected = sim_lua_opt_flag(L, 3, "expect.peer_state", "connected", -1);
+    reconnecting = sim_lua_opt_flag(L, 3, "expect.peer_state", "reconnecting", -1);
   }
   const char *what = sim_lua_describe(L, "peer_state", 3);
   st_wait s = {i, want};
@@ -1470,29 +1416,29 @@ static int expect_sbp_common(lua_State *L, bool negative) {
                                         "data", "id", "bytes", "malformed", "session", "timeout", "during",
                                         NULL};
     sim_lua_check_options(L, 3, fname, known);
-    m.kind = opt_str(L, 3, fname, "kind");
-    m.op = opt_str(L, 3, fname, "op");
-    m.subject = opt_str(L, 3, fname, "subject");
-    m.type = opt_str(L, 3, fname, "type");
-    m.m = opt_str(L, 3, fname, "m");
-    m.e = opt_str(L, 3, fname, "e");
-    m.cid = opt_str(L, 3, fname, "cid");
-    m.message = opt_str(L, 3, fname, "message");
-    m.data = opt_str(L, 3, fname, "data");
-    m.id = opt_str(L, 3, fname, "id");
+    m.kind = sim_lua_opt_str(L, 3, fname, "kind", NULL);
+    m.op = sim_lua_opt_str(L, 3, fname, "op", NULL);
+    m.subject = sim_lua_opt_str(L, 3, fname, "subject", NULL);
+    m.type = sim_lua_opt_str(L, 3, fname, "type", NULL);
+    m.m = sim_lua_opt_str(L, 3, fname, "m", NULL);
+    m.e = sim_lua_opt_str(L, 3, fname, "e", NULL);
+    m.cid = sim_lua_opt_str(L, 3, fname, "cid", NULL);
+    m.message = sim_lua_opt_str(L, 3, fname, "message", NULL);
+    m.data = sim_lua_opt_str(L, 3, fname, "data", NULL);
+    m.id = sim_lua_opt_str(L, 3, fname, "id", NULL);
     lua_Integer v;
-    if (opt_int(L, 3, fname, "code", INT64_MIN, INT64_MAX, &v)) {
+    if (sim_lua_opt_int(L, 3, fname, "code", INT64_MIN, INT64_MAX, &v)) {
       m.has_code = true;
       m.code = (double)v;
     }
-    if (opt_int(L, 3, fname, "session", 0, INT64_MAX, &v)) {
+    if (sim_lua_opt_int(L, 3, fname, "session", 0, INT64_MAX, &v)) {
       m.has_session = true;
       m.session = v;
     }
     if (lua_getfield(L, 3, "malformed") != LUA_TNIL)
       m.malformed = lua_isboolean(L, -1) ? "*" : luaL_checkstring(L, -1);
     lua_pop(L, 1);
-    const char *hex = opt_str(L, 3, fname, "bytes");
+    const char *hex = sim_lua_opt_str(L, 3, fname, "bytes", NULL);
     if (hex) {
       size_t n = strlen(hex), got = 0;
       uint8_t *b = lua_newuserdatauv(L, n / 2 + 1, 0);

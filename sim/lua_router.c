@@ -26,51 +26,10 @@ static bool has_key(lua_State *L, int idx, const char *key) {
   return has;
 }
 
-static const char *str_opt(lua_State *L, int idx, const char *fname, const char *key) {
-  int t = lua_getfield(L, idx, key);
-  const char *s = NULL;
-  if (t == LUA_TSTRING)
-    s = lua_tostring(L, -1);
-  else if (t != LUA_TNIL)
-    luaL_error(L, "option '%s' of %s must be a string (got %s)", key, fname, luaL_typename(L, -1));
-  lua_pop(L, 1); /* the string stays alive in the option table */
-  return s;
-}
-
-static int flag_opt(lua_State *L, int idx, const char *fname, const char *key) {
-  int t = lua_getfield(L, idx, key);
-  int v = -1;
-  if (t == LUA_TBOOLEAN)
-    v = lua_toboolean(L, -1);
-  else if (t != LUA_TNIL)
-    luaL_error(L, "option '%s' of %s must be true or false (got %s)", key, fname, luaL_typename(L, -1));
-  lua_pop(L, 1);
-  return v;
-}
-
 static bool u32_opt(lua_State *L, int idx, const char *fname, const char *key, uint32_t *out) {
-  if (lua_getfield(L, idx, key) == LUA_TNIL) {
-    lua_pop(L, 1);
-    return false;
-  }
-  int ok = 0;
-  lua_Integer v = lua_tointegerx(L, -1, &ok);
-  if (!ok || v < 0 || v > UINT32_MAX)
-    luaL_error(L, "option '%s' of %s must be an integer from 0 to 4294967295", key, fname);
-  lua_pop(L, 1);
+  lua_Integer v;
+  if (!sim_lua_opt_int(L, idx, fname, key, 0, UINT32_MAX, &v)) return false;
   *out = (uint32_t)v;
-  return true;
-}
-
-static bool dur_opt(lua_State *L, int idx, const char *fname, const char *key, sb_time_us *out) {
-  if (lua_getfield(L, idx, key) == LUA_TNIL) {
-    lua_pop(L, 1);
-    return false;
-  }
-  char what[96];
-  snprintf(what, sizeof what, "option '%s' of %s", key, fname);
-  *out = sim_lua_duration(L, -1, what);
-  lua_pop(L, 1);
   return true;
 }
 
@@ -96,20 +55,20 @@ bool sim_lua_router_options(lua_State *L, int idx, const char *fname, sim_router
   static const char *const only[] = {"acks", "rpc_timeout", "method_timeouts", "max_frame", "max_error_details",
                                      "throttle", "upstream_envelopes", NULL};
   sim_router_opts_default(o);
-  if (flag_opt(L, idx, fname, "router") != 1) {
+  if (sim_lua_opt_flag(L, idx, fname, "router", -1) != 1) {
     for (const char *const *k = only; *k; k++)
       if (has_key(L, idx, *k)) luaL_error(L, "option '%s' of %s needs router = true", *k, fname);
     return false;
   }
-  const char *acks = str_opt(L, idx, fname, "acks");
+  const char *acks = sim_lua_opt_str(L, idx, fname, "acks", NULL);
   if (acks && !strcmp(acks, "receipt"))
     o->acks = SB_ROUTER_ACKS_RECEIPT;
   else if (acks && strcmp(acks, "none"))
     luaL_error(L, "%s: acks is \"none\" or \"receipt\", not '%s'", fname, acks);
-  dur_opt(L, idx, fname, "rpc_timeout", &o->rpc_timeout);
+  sim_lua_opt_dur(L, idx, fname, "rpc_timeout", &o->rpc_timeout);
   o->has_max_frame = u32_opt(L, idx, fname, "max_frame", &o->max_frame);
   o->has_max_error_details = u32_opt(L, idx, fname, "max_error_details", &o->max_error_details);
-  o->upstream_envelopes = flag_opt(L, idx, fname, "upstream_envelopes") == 1;
+  o->upstream_envelopes = sim_lua_opt_flag(L, idx, fname, "upstream_envelopes", -1) == 1;
   if (lua_getfield(L, idx, "method_timeouts") != LUA_TNIL) {
     int t = lua_gettop(L);
     luaL_checktype(L, t, LUA_TTABLE);
@@ -119,7 +78,7 @@ bool sim_lua_router_options(lua_State *L, int idx, const char *fname, sim_router
       if (strlen(keys[k]) >= sizeof o->method_timeouts[0].method)
         luaL_error(L, "method_timeouts: method name '%s' too long", keys[k]);
       snprintf(o->method_timeouts[k].method, sizeof o->method_timeouts[0].method, "%s", keys[k]);
-      dur_opt(L, t, "method_timeouts", keys[k], &o->method_timeouts[k].timeout);
+      sim_lua_opt_dur(L, t, "method_timeouts", keys[k], &o->method_timeouts[k].timeout);
       if (o->method_timeouts[k].timeout <= 0) luaL_error(L, "method_timeouts: '%s' must be longer than 0", keys[k]);
     }
     o->nmethod_timeouts = n;
@@ -130,7 +89,7 @@ bool sim_lua_router_options(lua_State *L, int idx, const char *fname, sim_router
     luaL_checktype(L, t, LUA_TTABLE);
     static const char *const known[] = {"window", "errors", "handshakes", "pings", NULL};
     sim_lua_check_options(L, t, "throttle", known);
-    if (!dur_opt(L, t, "throttle", "window", &o->throttle.window) || o->throttle.window <= 0)
+    if (!sim_lua_opt_dur(L, t, "throttle", "window", &o->throttle.window) || o->throttle.window <= 0)
       luaL_error(L, "throttle: a window (\"1s\") is required");
     u32_opt(L, t, "throttle", "errors", &o->throttle.errors);
     u32_opt(L, t, "throttle", "handshakes", &o->throttle.handshakes);
@@ -147,8 +106,8 @@ static int l_world_proxy(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   static const char *const known[] = {"name", "server", "peer_id", NULL};
   sim_lua_check_options(L, 2, "world:sbp_proxy", known);
-  const char *name = str_opt(L, 2, "world:sbp_proxy", "name");
-  const char *peer_id = str_opt(L, 2, "world:sbp_proxy", "peer_id");
+  const char *name = sim_lua_opt_str(L, 2, "world:sbp_proxy", "name", NULL);
+  const char *peer_id = sim_lua_opt_str(L, 2, "world:sbp_proxy", "peer_id", NULL);
   if (lua_getfield(L, 2, "server") == LUA_TNIL) luaL_error(L, "world:sbp_proxy: say which server it fronts (server = ...)");
   sim_node *target = sim_lua_node(L, -1);
   lua_pop(L, 1);
@@ -178,7 +137,7 @@ static void spec_action(lua_State *L, int idx, const char *fname, sim_route_spec
     s->kind = SIM_ROUTE_RESULT;
     n++;
   }
-  if (flag_opt(L, idx, fname, "echo") == 1) {
+  if (sim_lua_opt_flag(L, idx, fname, "echo", -1) == 1) {
     s->kind = SIM_ROUTE_ECHO;
     n++;
   }
@@ -191,7 +150,7 @@ static void spec_action(lua_State *L, int idx, const char *fname, sim_route_spec
     if (!lua_isnumber(L, -1)) luaL_error(L, "rpc_error: code is a number");
     s->code = lua_tonumber(L, -1);
     lua_pop(L, 1);
-    const char *m = str_opt(L, t, "rpc_error", "message");
+    const char *m = sim_lua_opt_str(L, t, "rpc_error", "message", NULL);
     s->message = strdup(m ? m : "");
     lua_getfield(L, t, "data");
     s->data = sim_lua_to_json(L, -1, "rpc_error data");
@@ -200,17 +159,17 @@ static void spec_action(lua_State *L, int idx, const char *fname, sim_route_spec
     n++;
   }
   lua_pop(L, 1);
-  const char *t = str_opt(L, idx, fname, "throws");
+  const char *t = sim_lua_opt_str(L, idx, fname, "throws", NULL);
   if (t) {
     s->message = strdup(t);
     s->kind = SIM_ROUTE_THROW;
     n++;
   }
-  if (flag_opt(L, idx, fname, "silent") == 1) {
+  if (sim_lua_opt_flag(L, idx, fname, "silent", -1) == 1) {
     s->kind = SIM_ROUTE_SILENT;
     n++;
   }
-  if (flag_opt(L, idx, fname, "hang") == 1) {
+  if (sim_lua_opt_flag(L, idx, fname, "hang", -1) == 1) {
     s->kind = SIM_ROUTE_HANG;
     n++;
   }
@@ -229,19 +188,19 @@ static void spec_from(lua_State *L, int idx, const char *fname, sim_route_spec *
   static const char *const known_method[] = {"result", "echo", "rpc_error", "throws", "silent", "hang",
                                              "delay", "send", NULL};
   sim_lua_check_options(L, idx, fname, top ? known_top : known_method);
-  const char *label = top ? str_opt(L, idx, fname, "label") : NULL;
+  const char *label = top ? sim_lua_opt_str(L, idx, fname, "label", NULL) : NULL;
   if (label) {
     if (strlen(label) >= sizeof s->label) luaL_error(L, "%s: label '%s' is too long", fname, label);
     snprintf(s->label, sizeof s->label, "%s", label);
   }
   spec_action(L, idx, fname, s);
-  dur_opt(L, idx, fname, "delay", &s->delay);
+  sim_lua_opt_dur(L, idx, fname, "delay", &s->delay);
   if (lua_getfield(L, idx, "send") != LUA_TNIL) {
     int t = lua_gettop(L);
     luaL_checktype(L, t, LUA_TTABLE);
     static const char *const known[] = {"subject", "data", NULL};
     sim_lua_check_options(L, t, "send", known);
-    const char *subj = str_opt(L, t, "send", "subject");
+    const char *subj = sim_lua_opt_str(L, t, "send", "subject", NULL);
     if (!subj) luaL_error(L, "send: a subject is required");
     size_t len = 0;
     const char *data = "";
@@ -282,7 +241,7 @@ static int route_common(lua_State *L, bool prefix) {
     luaL_checktype(L, 4, LUA_TTABLE);
     static const char *const known[] = {"mode", NULL};
     sim_lua_check_options(L, 4, fname, known);
-    const char *m = str_opt(L, 4, fname, "mode");
+    const char *m = sim_lua_opt_str(L, 4, fname, "mode", NULL);
     if (m && !strcmp(m, "exclusive"))
       mode = SB_ROUTER_EXCLUSIVE;
     else if (m && !strcmp(m, "broadcast"))
@@ -334,7 +293,7 @@ static int l_on_lifecycle(lua_State *L) {
     luaL_checktype(L, 3, LUA_TTABLE);
     static const char *const known[] = {"throws", NULL};
     sim_lua_check_options(L, 3, "on_lifecycle", known);
-    throws = flag_opt(L, 3, "on_lifecycle", "throws") == 1;
+    throws = sim_lua_opt_flag(L, 3, "on_lifecycle", "throws", -1) == 1;
   }
   if (!throws) {
     lua_pushboolean(L, 1); /* every lifecycle event is in the trace already */
@@ -460,10 +419,10 @@ static int expect_handler(lua_State *L, const char *fname, const char *what, int
     static const char *const kh[] = {"subject", "rpc", "method", "cid", "params", "order", "conn", "timeout", "during", NULL};
     static const char *const kd[] = {"subject", "threw", "conn", "timeout", "during", NULL};
     sim_lua_check_options(L, 3, fname, cursor == SIM_RC_HANDLED ? kh : kd);
-    m.subject = str_opt(L, 3, fname, "subject");
-    m.method = str_opt(L, 3, fname, "method");
-    m.cid = str_opt(L, 3, fname, "cid");
-    m.rpc = flag_opt(L, 3, fname, "rpc");
+    m.subject = sim_lua_opt_str(L, 3, fname, "subject", NULL);
+    m.method = sim_lua_opt_str(L, 3, fname, "method", NULL);
+    m.cid = sim_lua_opt_str(L, 3, fname, "cid", NULL);
+    m.rpc = sim_lua_opt_flag(L, 3, fname, "rpc", -1);
     if (lua_getfield(L, 3, "conn") != LUA_TNIL) {
       m.has_conn = true;
       m.conn = luaL_checkinteger(L, -1);

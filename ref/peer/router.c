@@ -512,8 +512,10 @@ static void dispatch_message(sb_router_conn *c, sb_time_us now, const sb_sbp_fra
   run(c, now, d);
 }
 
-int sb_router_reply(sb_router_conn *c, sb_time_us now, uint32_t dispatch, const cJSON *result) {
-  (void)now;
+/* The RPC request `dispatch` an application answers, if an answer may still
+ * go out: the connection open, the request known, not answered yet (a late
+ * answer is noted and dropped). */
+static int answerable(sb_router_conn *c, uint32_t dispatch, sb_router_dispatch **out) {
   if (!c) return SB_ERR_ARG;
   if (c->state != SB_ROUTER_CONN_OPEN) {
     note(c, "late_reply_dropped", SB_ERR_STATE, "the connection is closed");
@@ -526,6 +528,15 @@ int sb_router_reply(sb_router_conn *c, sb_time_us now, uint32_t dispatch, const 
     note(c, "late_reply_dropped", SB_ERR_STATE, "the request was already answered");
     return SB_ERR_STATE;
   }
+  *out = d;
+  return SB_OK;
+}
+
+int sb_router_reply(sb_router_conn *c, sb_time_us now, uint32_t dispatch, const cJSON *result) {
+  (void)now;
+  sb_router_dispatch *d = NULL;
+  int rc = answerable(c, dispatch, &d);
+  if (rc != SB_OK) return rc;
   sb_rpc_envelope env = {.t = SB_RPC_SUCCESS, .cid_len = SB_RPC_CID_BYTES, .result = result};
   memcpy(env.cid, d->env.cid, SB_RPC_CID_BYTES);
   d->replied = true;
@@ -536,18 +547,9 @@ int sb_router_reply(sb_router_conn *c, sb_time_us now, uint32_t dispatch, const 
 int sb_router_error(sb_router_conn *c, sb_time_us now, uint32_t dispatch, double code,
                     const char *message, const cJSON *data) {
   (void)now;
-  if (!c) return SB_ERR_ARG;
-  if (c->state != SB_ROUTER_CONN_OPEN) {
-    note(c, "late_reply_dropped", SB_ERR_STATE, "the connection is closed");
-    return SB_ERR_STATE;
-  }
-  sb_router_dispatch *d = find_dispatch(c, dispatch);
-  if (!d) return SB_ERR_NOT_FOUND;
-  if (!d->is_rpc) return SB_ERR_ARG;
-  if (d->replied) {
-    note(c, "late_reply_dropped", SB_ERR_STATE, "the request was already answered");
-    return SB_ERR_STATE;
-  }
+  sb_router_dispatch *d = NULL;
+  int rc = answerable(c, dispatch, &d);
+  if (rc != SB_OK) return rc;
   return rpc_error_reply(c, d, code, message, data);
 }
 

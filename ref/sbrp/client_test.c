@@ -20,29 +20,12 @@
 #include "sbrp/handshake.h"
 #include "sbrp/payload.h"
 #include "test/sbt.h"
+#include "test/script_rng.h"
 
 #define DID "d_abc123"
 #define CCONN 1
 #define DCONN 2
 #define MSG_MAX 512
-
-/* ---- randomness: fixed 32-byte blocks first, then a seeded stream -------- */
-
-typedef struct script_rng {
-  uint8_t blocks[4][32];
-  size_t n, next;
-  sb_xoshiro x;
-} script_rng;
-
-static int script_fill(void *state, uint8_t *out, size_t len) {
-  script_rng *r = state;
-  if (len == 32 && r->next < r->n) {
-    memcpy(out, r->blocks[r->next++], 32);
-    return SB_OK;
-  }
-  sb_rng x = sb_xoshiro_rng(&r->x);
-  return sb_rng_bytes(&x, out, len);
-}
 
 /* ---- the world ------------------------------------------------------------ */
 

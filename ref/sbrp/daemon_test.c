@@ -18,6 +18,7 @@
 #include "sbrp/handshake.h"
 #include "sbrp/payload.h"
 #include "test/sbt.h"
+#include "test/script_rng.h"
 
 #define DID "d_abc123"
 #define DCONN 7
@@ -41,24 +42,6 @@ static const char *const v15_data_c2d_hello =
     "38f8f283baa0ddde3ea8197e4b7f0418";
 static const char *const v15_k_c2d = "ba2c7e00c4e4d5296132f660093c56591fb9da74c807523184a3fe651398f556";
 static const char *const v15_k_d2c = "3d2340e0877a00096262833ea8e499d069ad33c65f324a138b9a4e245df37a1b";
-
-/* ---- randomness: fixed 32-byte blocks first, then a seeded stream -------- */
-
-typedef struct script_rng {
-  uint8_t blocks[4][32];
-  size_t n, next;
-  sb_xoshiro x;
-} script_rng;
-
-static int script_fill(void *state, uint8_t *out, size_t len) {
-  script_rng *r = state;
-  if (len == 32 && r->next < r->n) {
-    memcpy(out, r->blocks[r->next++], 32);
-    return SB_OK;
-  }
-  sb_rng x = sb_xoshiro_rng(&r->x);
-  return sb_rng_bytes(&x, out, len);
-}
 
 /* ---- the recording driver ---------------------------------------------------- */
 

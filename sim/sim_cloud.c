@@ -677,10 +677,8 @@ static bool daemon_frame_in(cloud_node *cn, const uint8_t *bytes, size_t len) {
     unread_take(cn, u, bytes, len);
     return true;
   }
-  if (a != SB_CLOUD_MUX_KICK) return false;
-  cn->kicked = true;
-  /* a KICK with the count at its limit is the circuit breaker, not a SID-0 Control */
-  if (cn->mux.decode_errors >= SB_CLOUD_MUX_MAX_DECODE_ERRORS) cn->breaker = true;
+  if (a == SB_CLOUD_MUX_KICK || a == SB_CLOUD_MUX_BREAKER) cn->kicked = true;
+  if (a == SB_CLOUD_MUX_BREAKER) cn->breaker = true; /* the relay will not close: leave (CLOUD-080) */
   return false;
 }
 

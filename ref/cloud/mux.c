@@ -19,7 +19,7 @@ sb_cloud_mux_action sb_cloud_mux_route(sb_cloud_mux *m, const uint8_t *msg, size
   if (!m || (!msg && len) || sb_sbrp_frame_decode(msg, len, &f) != SB_OK) {
     if (!m) return SB_CLOUD_MUX_DECODE_ERROR;
     /* a circuit breaker against log storms on a protocol mismatch */
-    if (++m->decode_errors >= SB_CLOUD_MUX_MAX_DECODE_ERRORS) return SB_CLOUD_MUX_KICK;
+    if (++m->decode_errors >= SB_CLOUD_MUX_MAX_DECODE_ERRORS) return SB_CLOUD_MUX_BREAKER;
     return SB_CLOUD_MUX_DECODE_ERROR;
   }
   m->decode_errors = 0;
@@ -44,6 +44,7 @@ bool sb_cloud_mux_backlog_admits(size_t backlog) { return backlog < SB_CLOUD_MUX
 
 const char *sb_cloud_mux_action_name(sb_cloud_mux_action a) {
   static const char *const names[] = {"decode_error", "kick",        "pong",    "ignore",
-                                      "rate_limited", "new_session", "deliver", "drop"};
+                                      "rate_limited", "new_session", "deliver", "drop",
+                                      "breaker"};
   return (unsigned)a < SB_ARRAY_LEN(names) ? names[a] : NULL;
 }

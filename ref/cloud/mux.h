@@ -5,7 +5,8 @@
  * sessions and does what the action says.
  *
  *   message does not decode as a frame       DECODE_ERROR (log); the 10th in
- *                                            a row: KICK (reconnect) (CLOUD-080)
+ *                                            a row: BREAKER (leave the connection
+ *                                            and reconnect) (CLOUD-080)
  *   Ping                                     PONG with the same payload (CLOUD-081)
  *   Pong                                     IGNORE
  *   Control, SessionID 0, rate_limited       RATE_LIMITED (log, continue) (CLOUD-082)
@@ -38,7 +39,10 @@ typedef enum sb_cloud_mux_action {
   SB_CLOUD_MUX_RATE_LIMITED,
   SB_CLOUD_MUX_NEW_SESSION,
   SB_CLOUD_MUX_DELIVER,
-  SB_CLOUD_MUX_DROP
+  SB_CLOUD_MUX_DROP,
+  /* Like KICK, but the relay will not close the connection: the daemon
+   * leaves it itself (the circuit breaker). */
+  SB_CLOUD_MUX_BREAKER
 } sb_cloud_mux_action;
 
 typedef struct sb_cloud_mux {
@@ -50,8 +54,7 @@ void sb_cloud_mux_init(sb_cloud_mux *m);
 
 /* Route one WebSocket message `msg[0..len)`. `known(ctx, sid)` says whether
  * the daemon has a session `sid`. `*frame` gets the decoded frame (its
- * payload points into `msg`) for every action but DECODE_ERROR and a KICK
- * from the circuit breaker. */
+ * payload points into `msg`) for every action but DECODE_ERROR and BREAKER. */
 sb_cloud_mux_action sb_cloud_mux_route(sb_cloud_mux *m, const uint8_t *msg, size_t len,
                                        bool (*known)(void *ctx, uint64_t session_id), void *ctx,
                                        sb_sbrp_frame *frame);

@@ -98,7 +98,7 @@ static void mux_trips_after_ten_consecutive_decode_errors(void) {
   for (int i = 1; i <= 9; i++)
     SBT_CHECK(sb_cloud_mux_route(&m, junk, sizeof junk, known, NULL, NULL) == SB_CLOUD_MUX_DECODE_ERROR,
               "count restarted: error %d", i);
-  SBT_CHECK(sb_cloud_mux_route(&m, junk, sizeof junk, known, NULL, NULL) == SB_CLOUD_MUX_KICK,
+  SBT_CHECK(sb_cloud_mux_route(&m, junk, sizeof junk, known, NULL, NULL) == SB_CLOUD_MUX_BREAKER,
             "the tenth in a row reconnects");
   /* trailing bytes and unknown types are decode errors too */
   sb_cloud_mux_init(&m);
@@ -117,6 +117,7 @@ static void mux_terminates_a_session_at_1024_waiting_frames(void) {
   SBT_CHECK(!sb_cloud_mux_backlog_admits(1024), "1024 waiting: slow consumer");
   SBT_STR_EQ(sb_cloud_mux_action_name(SB_CLOUD_MUX_DELIVER), "deliver");
   SBT_STR_EQ(sb_cloud_mux_action_name(SB_CLOUD_MUX_NEW_SESSION), "new_session");
+  SBT_STR_EQ(sb_cloud_mux_action_name(SB_CLOUD_MUX_BREAKER), "breaker");
   SBT_CHECK(sb_cloud_mux_action_name((sb_cloud_mux_action)99) == NULL, "unknown");
 }
 
